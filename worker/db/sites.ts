@@ -1,0 +1,39 @@
+/** Sites and their config (DESIGN §5). */
+import { SiteConfigSchema, type SiteConfig } from '../schemas'
+
+export type Site = { id: string; name: string; public_key: string; created_at: number }
+
+export async function findSite(db: D1Database, id: string): Promise<Site | null> {
+  return db.prepare('SELECT * FROM sites WHERE id = ?1').bind(id).first<Site>()
+}
+
+export async function findSiteByPublicKey(db: D1Database, pk: string): Promise<Site | null> {
+  return db.prepare('SELECT * FROM sites WHERE public_key = ?1').bind(pk).first<Site>()
+}
+
+export function insertSiteStatements(db: D1Database, site: Site, config: SiteConfig) {
+  return [
+    db
+      .prepare('INSERT INTO sites (id, name, public_key, created_at) VALUES (?1, ?2, ?3, ?4)')
+      .bind(site.id, site.name, site.public_key, site.created_at),
+    putConfigStatement(db, site.id, config),
+  ]
+}
+
+export async function getConfig(db: D1Database, siteId: string): Promise<SiteConfig> {
+  const row = await db
+    .prepare('SELECT config FROM site_config WHERE site_id = ?1')
+    .bind(siteId)
+    .first<{ config: string }>()
+  // Stored configs were validated on the way in; parsing again fills defaults added since.
+  return SiteConfigSchema.parse(row ? JSON.parse(row.config) : {})
+}
+
+export function putConfigStatement(db: D1Database, siteId: string, config: SiteConfig) {
+  return db
+    .prepare(
+      `INSERT INTO site_config (site_id, config, updated_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (site_id) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at`,
+    )
+    .bind(siteId, JSON.stringify(config), Date.now())
+}

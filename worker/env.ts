@@ -1,0 +1,23 @@
+import type { EventRow } from './schemas'
+
+/** Counts the collector keeps per site and day (DESIGN §3). */
+export type Counts = { redactions: number; bots_dropped: number; rejected_events: number }
+
+/** A queue message: one event to store, or counts to add. */
+export type IngestMessage =
+  | { kind: 'event'; row: EventRow }
+  | { kind: 'counts'; site_id: string; day: string; counts: Partial<Counts> }
+
+export type Env = {
+  DB: D1Database
+  /** Absent in a bare `wrangler dev` setup: ingest then writes straight to D1. */
+  EVENTS?: Queue<IngestMessage>
+  INGEST_LIMIT?: RateLimit
+  API_LIMIT?: RateLimit
+  ASSETS?: Fetcher
+  ADMIN_TOKEN?: string
+}
+
+export type ApiKey = { id: string; site_id: string; role: 'ingest' | 'read' | 'admin' }
+
+export type AppEnv = { Bindings: Env; Variables: { key: ApiKey } }

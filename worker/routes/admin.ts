@@ -1,0 +1,52 @@
+/** `POST /v1/admin/sites`: creates a site with its public key and first admin key (DESIGN §5). */
+import { Hono } from 'hono'
+import { auditStatement } from '../db/audit'
+import { newKey } from '../db/keys'
+import { findSite, insertSiteStatements } from '../db/sites'
+import type { AppEnv } from '../env'
+import { randomToken, safeEqual } from '../lib/crypto'
+import { ApiError, parse } from '../lib/errors'
+import { bearer } from '../middleware/auth'
+import { CreateSiteSchema, SiteConfigSchema } from '../schemas'
+
+const admin = new Hono<AppEnv>()
+
+admin.use('*', async (c, next) => {
+  const token = bearer(c.req.header('authorization'))
+  if (!c.env.ADMIN_TOKEN)
+    throw new ApiError(403, 'forbidden', 'ADMIN_TOKEN is not set on this Worker')
+  if (!token || !safeEqual(token, c.env.ADMIN_TOKEN)) {
+    throw new ApiError(401, 'unauthorized', 'Send the ADMIN_TOKEN: Authorization: Bearer …')
+  }
+  await next()
+})
+
+admin.post('/sites', async (c) => {
+  const body = parse(CreateSiteSchema, await c.req.json().catch(() => undefined))
+  const id =
+    body.id ??
+    `site-${randomToken(9)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '0')}`
+  if (await findSite(c.env.DB, id))
+    throw new ApiError(409, 'site_exists', `A site "${id}" exists already`)
+  const site = { id, name: body.name, public_key: `pk_${randomToken(18)}`, created_at: Date.now() }
+  const config = SiteConfigSchema.parse({ allowed_origins: body.allowed_origins ?? [] })
+  const adminKey = await newKey(c.env.DB, id, 'admin', 'first admin key')
+  await c.env.DB.batch([
+    ...insertSiteStatements(c.env.DB, site, config),
+    adminKey.statement,
+    auditStatement(c.env.DB, id, null, 'site.create', { name: body.name }),
+  ])
+  return c.json(
+    {
+      site: { id, name: site.name, created_at: new Date(site.created_at).toISOString() },
+      public_key: site.public_key,
+      admin_key: { ...adminKey.info, key: adminKey.key },
+      config,
+    },
+    201,
+  )
+})
+
+export default admin

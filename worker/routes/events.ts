@@ -1,0 +1,156 @@
+/**
+ * `POST /v1/events`: the collector (DESIGN §3, §5). Validates the envelope (400 if it is not
+ * a batch), authenticates by public key + origin or by secret ingest key, rate limits, drops
+ * bots, judges each event alone, and hands the good ones to the queue.
+ */
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { findKey } from '../db/keys'
+import type { AppEnv, IngestMessage } from '../env'
+import { deviceOf, isBot } from '../ingest/user-agent'
+import { siteForId, siteForPublicKey } from '../ingest/site-cache'
+import { dispatch, utcDay } from '../ingest/store'
+import { validateEvents } from '../ingest/validate'
+import { ApiError, parse } from '../lib/errors'
+import { sha256Hex } from '../lib/crypto'
+import { bearer } from '../middleware/auth'
+import { enforceLimit } from '../middleware/rate-limit'
+import { BatchSchema, CLIENT_EVENT_TYPES, EVENT_TYPES, type IngestResponse } from '../schemas'
+
+export const MAX_BODY_BYTES = 64 * 1024
+
+const events = new Hono<AppEnv>()
+
+/**
+ * Every answer names the caller's origin (never `*`), so the tracker can read a 400 or 429
+ * and stop or back off. Who may send is decided below by the site's allowed origins.
+ */
+events.use('*', async (c, next) => {
+  await next()
+  const origin = c.req.header('origin')
+  if (origin) {
+    c.res.headers.set('Access-Control-Allow-Origin', origin)
+    c.res.headers.append('Vary', 'Origin')
+  }
+})
+
+events.options('/', (c) =>
+  c.body(null, 204, {
+    'Access-Control-Allow-Methods': 'POST',
+    'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+    'Access-Control-Max-Age': '86400',
+  }),
+)
+
+events.post(
+  '/',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', `A batch may be at most ${MAX_BODY_BYTES} bytes`)
+    },
+  }),
+  async (c) => {
+    const type = c.req.header('content-type') ?? ''
+    if (!/^(text\/plain|application\/json)\b/i.test(type)) {
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Send the batch as text/plain or application/json',
+      )
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(await c.req.text())
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The body is not valid JSON')
+    }
+    const batch = parse(BatchSchema, json)
+    const now = Date.now()
+    const token = bearer(c.req.header('authorization'))
+    const ua = c.req.header('user-agent')
+
+    let site, limitKey: string, allowedTypes
+    if (token) {
+      const key = await findKey(c.env.DB, token)
+      if (!key) throw new ApiError(401, 'unauthorized', 'This key is unknown or has been revoked')
+      if (key.role !== 'ingest' && key.role !== 'admin') {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `Sending events needs an "ingest" key; this one is "${key.role}"`,
+        )
+      }
+      site = await siteForId(c.env.DB, key.site_id)
+      if (!site) throw new ApiError(401, 'unauthorized', 'This key belongs to no site')
+      if (batch.site && batch.site !== site.site.public_key) {
+        throw new ApiError(403, 'forbidden', '"site" names another site than the key')
+      }
+      limitKey = `key:${key.id}`
+      allowedTypes = EVENT_TYPES
+    } else {
+      if (!batch.site)
+        throw new ApiError(
+          401,
+          'unauthorized',
+          'Name the site ("site": "pk_…") or send a secret ingest key',
+        )
+      site = await siteForPublicKey(c.env.DB, batch.site)
+      if (!site)
+        throw new ApiError(
+          401,
+          'unauthorized',
+          `"${batch.site.slice(0, 40)}" is not a site's public key`,
+        )
+      const origin = c.req.header('origin')
+      if (!origin || !site.config.allowed_origins.includes(origin)) {
+        throw new ApiError(
+          403,
+          'origin_not_allowed',
+          `Origin ${origin ?? '(none)'} is not in this site's allowed_origins`,
+        )
+      }
+      // The client address only keys the limiter (hashed, never stored), so one noisy
+      // browser cannot spend a whole site's budget.
+      const client = await sha256Hex(c.req.header('cf-connecting-ip') ?? '')
+      limitKey = `site:${site.site.id}:${client.slice(0, 16)}`
+      allowedTypes = CLIENT_EVENT_TYPES
+    }
+    await enforceLimit(c.env.INGEST_LIMIT, limitKey)
+
+    const siteId = site.site.id
+    const day = utcDay(now)
+    if (!token && isBot(ua)) {
+      await dispatch(c.env, [
+        { kind: 'counts', site_id: siteId, day, counts: { bots_dropped: batch.events.length } },
+      ])
+      return c.json({ accepted: 0, rejected: [] } satisfies IngestResponse, 202)
+    }
+
+    const { rows, rejected, redactions } = validateEvents(batch.events, {
+      siteId,
+      now,
+      allowedTypes,
+      features: site.config.features,
+      device: token ? undefined : deviceOf(ua),
+    })
+    const messages: IngestMessage[] = rows.map((row) => ({ kind: 'event', row }))
+    if (redactions || rejected.length) {
+      messages.push({
+        kind: 'counts',
+        site_id: siteId,
+        day,
+        counts: { redactions, rejected_events: rejected.length },
+      })
+    }
+    await dispatch(c.env, messages)
+    if (!rows.length) {
+      throw new ApiError(400, 'invalid_events', `All ${rejected.length} events were rejected`, {
+        rejected,
+      })
+    }
+    return c.json({ accepted: rows.length, rejected } satisfies IngestResponse, 202)
+  },
+)
+
+export default events

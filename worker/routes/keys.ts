@@ -1,0 +1,38 @@
+/** `POST/GET/DELETE /v1/sites/:site/keys[/:id]`: secret keys, shown once at creation (DESIGN §5). */
+import { Hono } from 'hono'
+import { auditStatement } from '../db/audit'
+import { listKeys, newKey, revokeKeyStatement } from '../db/keys'
+import type { AppEnv } from '../env'
+import { ApiError, parse } from '../lib/errors'
+import { requireRole } from '../middleware/auth'
+import { CreateKeySchema } from '../schemas'
+
+const keys = new Hono<AppEnv>()
+keys.use('*', requireRole('admin'))
+
+keys.post('/', async (c) => {
+  const siteId = c.req.param('site')!
+  const body = parse(CreateKeySchema, await c.req.json().catch(() => undefined))
+  const created = await newKey(c.env.DB, siteId, body.role, body.name)
+  await c.env.DB.batch([
+    created.statement,
+    auditStatement(c.env.DB, siteId, c.get('key').id, 'key.create', {
+      id: created.info.id,
+      role: body.role,
+    }),
+  ])
+  return c.json({ ...created.info, key: created.key }, 201)
+})
+
+keys.get('/', async (c) => c.json({ keys: await listKeys(c.env.DB, c.req.param('site')!) }))
+
+keys.delete('/:id', async (c) => {
+  const siteId = c.req.param('site')!
+  const id = c.req.param('id')
+  const result = await revokeKeyStatement(c.env.DB, siteId, id).run()
+  if (!result.meta.changes) throw new ApiError(404, 'not_found', `No live key "${id}" on this site`)
+  await auditStatement(c.env.DB, siteId, c.get('key').id, 'key.revoke', { id }).run()
+  return c.json({ id, revoked: true })
+})
+
+export default keys

@@ -1,0 +1,47 @@
+/** `GET/PATCH /v1/sites/:site/config` (DESIGN §5). PATCH replaces the top-level fields it names. */
+import { Hono } from 'hono'
+import { auditStatement } from '../db/audit'
+import { findSite, getConfig, putConfigStatement } from '../db/sites'
+import type { AppEnv } from '../env'
+import { forgetSite } from '../ingest/site-cache'
+import { ApiError, parse } from '../lib/errors'
+import { requireRole } from '../middleware/auth'
+import { SiteConfigPatchSchema, SiteConfigSchema } from '../schemas'
+
+const config = new Hono<AppEnv>()
+
+config.get('/', requireRole('read'), async (c) => {
+  const site = await findSite(c.env.DB, c.req.param('site')!)
+  if (!site) throw new ApiError(404, 'not_found', 'No such site')
+  return c.json({
+    site: { id: site.id, name: site.name },
+    public_key: site.public_key,
+    config: await getConfig(c.env.DB, site.id),
+  })
+})
+
+config.patch('/', requireRole('admin'), async (c) => {
+  const siteId = c.req.param('site')!
+  const site = await findSite(c.env.DB, siteId)
+  if (!site) throw new ApiError(404, 'not_found', 'No such site')
+  const patch = parse(SiteConfigPatchSchema, await c.req.json().catch(() => undefined))
+  const merged = parse(SiteConfigSchema, {
+    ...(await getConfig(c.env.DB, siteId)),
+    ...stripUndefined(patch),
+  })
+  await c.env.DB.batch([
+    putConfigStatement(c.env.DB, siteId, merged),
+    auditStatement(c.env.DB, siteId, c.get('key').id, 'config.update', {
+      fields: Object.keys(patch),
+    }),
+  ])
+  forgetSite(site.public_key)
+  return c.json({ config: merged })
+})
+
+/** `.partial()` leaves defaults out, but a field sent as undefined must not erase a value. */
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+export default config
