@@ -10,11 +10,14 @@ import admin from './routes/admin'
 import events from './routes/events'
 import keys from './routes/keys'
 import siteConfig from './routes/site-config'
+import whoami from './routes/whoami'
 import { runScheduled } from './scheduled'
 
 const app = new Hono<AppEnv>()
+  .get('/v1/health', (c) => c.json({ ok: true }))
   .route('/v1/events', events)
   .route('/v1/admin', admin)
+  .route('/v1/whoami', whoami)
   .route('/v1/sites/:site/config', siteConfig)
   .route('/v1/sites/:site/keys', keys)
 

@@ -1,0 +1,11 @@
+// Types for `cloudflare:workers` inside tests: the Worker's bindings and main module.
+declare namespace Cloudflare {
+  interface Env extends Omit<import('../../worker/env').Env, 'EVENTS'> {
+    EVENTS: Queue<import('../../worker/env').IngestMessage>
+    ADMIN_TOKEN: string
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[]
+  }
+  interface GlobalProps {
+    mainModule: typeof import('../../worker/index')
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The common query of every analysis endpoint (DESIGN §6): `period` (default 30d) or
+ * `from`/`to` (ISO dates, `to` inclusive), plus optional filters.
+ */
+import { z } from 'zod'
+import { ApiError } from '../lib/errors'
+import { DEVICES, slug } from '../schemas'
+
+export const PERIODS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 } as const
+const DAY_MS = 86_400_000
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
+
+export const AnalysisQuerySchema = z
+  .object({
+    period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    tier: z.string().min(1).max(32).optional(),
+    device: z.enum(DEVICES).optional(),
+    feature: slug.optional(),
+  })
+  .refine((q) => !q.period || (!q.from && !q.to), 'use either period or from/to, not both')
+  .refine((q) => !q.from === !q.to, 'from and to go together')
+
+export type AnalysisQuery = z.infer<typeof AnalysisQuerySchema>
+export type Filters = { tier?: string; device?: string; feature?: string }
+/** A half-open time range in ms epoch: from ≤ ts < to. */
+export type Range = { from: number; to: number; days: number }
+
+export function toRange(q: AnalysisQuery, now = Date.now()): Range {
+  if (q.from && q.to) {
+    const from = Date.parse(`${q.from}T00:00:00Z`)
+    const to = Date.parse(`${q.to}T00:00:00Z`) + DAY_MS
+    if (!(from < to)) throw new ApiError(400, 'invalid_query', 'from must not be after to')
+    return { from, to, days: Math.round((to - from) / DAY_MS) }
+  }
+  const days = PERIODS[q.period ?? '30d']
+  return { from: now - days * DAY_MS, to: now, days }
+}
