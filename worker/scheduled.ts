@@ -3,6 +3,7 @@
  * deleted in bounded slices, so one run stays far inside D1's per-invocation query limit.
  */
 import type { Env } from './env'
+import { rebuildDirtyDays } from './rollups'
 import { EVENT_TYPES, SiteConfigSchema } from './schemas'
 
 const DELETE_SLICE = 5_000
@@ -11,6 +12,7 @@ const MAX_QUERIES_PER_RUN = 200
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
 export async function runScheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  await rebuildDirtyDays(env.DB)
   await purgeExpiredEvents(env.DB, Date.now())
 }
 

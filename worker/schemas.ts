@@ -190,8 +190,6 @@ export const SiteConfigSchema = z
   })
   .strict()
 export type SiteConfig = z.infer<typeof SiteConfigSchema>
-/** PATCH replaces the top-level fields it names and keeps the rest. */
-export const SiteConfigPatchSchema = SiteConfigSchema.partial()
 
 export const CreateSiteSchema = z
   .object({

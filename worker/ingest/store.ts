@@ -6,27 +6,42 @@
 import { addCountsStatement } from '../db/counters'
 import { insertEventStatements } from '../db/events'
 import type { Counts, Env, IngestMessage } from '../env'
+import { daysOf, markDirtyStatement } from '../rollups'
 import type { EventRow } from '../schemas'
 
 export async function storeMessages(db: D1Database, messages: IngestMessage[]): Promise<void> {
   const rows: EventRow[] = []
   const counts = new Map<string, { site_id: string; day: string; counts: Partial<Counts> }>()
   for (const m of messages) {
-    if (m.kind === 'event') rows.push(m.row)
-    else {
+    if (m.kind === 'event' && isRow(m.row)) rows.push(m.row)
+    else if (m.kind === 'counts') {
       const key = `${m.site_id}|${m.day}`
       const sum = counts.get(key) ?? { site_id: m.site_id, day: m.day, counts: {} }
       for (const [k, v] of Object.entries(m.counts) as [keyof Counts, number][]) {
         sum.counts[k] = (sum.counts[k] ?? 0) + v
       }
       counts.set(key, sum)
+    } else {
+      // Not ours or corrupted: fail loudly so the queue retries and then dead-letters it,
+      // rather than letting INSERT OR IGNORE drop it without a trace.
+      throw new Error(`malformed ingest message (kind: ${String(m?.kind)})`)
     }
   }
   const statements = [
     ...insertEventStatements(db, rows),
     ...[...counts.values()].map((c) => addCountsStatement(db, c.site_id, c.day, c.counts)),
+    ...daysOf(rows).map((d) => markDirtyStatement(db, d.site_id, d.day)),
   ]
   if (statements.length) await db.batch(statements)
+}
+
+function isRow(r: EventRow | undefined): r is EventRow {
+  return (
+    typeof r?.site_id === 'string' &&
+    typeof r.id === 'string' &&
+    typeof r.type === 'string' &&
+    typeof r.ts === 'number'
+  )
 }
 
 /** Queue limits: 100 messages and 256 KB per sendBatch call. */

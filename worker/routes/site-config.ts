@@ -6,7 +6,11 @@ import type { AppEnv } from '../env'
 import { forgetSite } from '../ingest/site-cache'
 import { ApiError, parse } from '../lib/errors'
 import { requireRole } from '../middleware/auth'
-import { SiteConfigPatchSchema, SiteConfigSchema } from '../schemas'
+import { z } from 'zod'
+import { SiteConfigSchema } from '../schemas'
+
+/** PATCH names top-level fields to replace; the merged config is what gets validated. */
+const PatchSchema = z.record(z.string(), z.unknown())
 
 const config = new Hono<AppEnv>()
 
@@ -24,11 +28,9 @@ config.patch('/', requireRole('admin'), async (c) => {
   const siteId = c.req.param('site')!
   const site = await findSite(c.env.DB, siteId)
   if (!site) throw new ApiError(404, 'not_found', 'No such site')
-  const patch = parse(SiteConfigPatchSchema, await c.req.json().catch(() => undefined))
-  const merged = parse(SiteConfigSchema, {
-    ...(await getConfig(c.env.DB, siteId)),
-    ...stripUndefined(patch),
-  })
+  const patch = parse(PatchSchema, await c.req.json().catch(() => undefined))
+  // The merged whole is validated, so a PATCH can never leave an invalid config behind.
+  const merged = parse(SiteConfigSchema, { ...(await getConfig(c.env.DB, siteId)), ...patch })
   await c.env.DB.batch([
     putConfigStatement(c.env.DB, siteId, merged),
     auditStatement(c.env.DB, siteId, c.get('key').id, 'config.update', {
@@ -39,9 +41,5 @@ config.patch('/', requireRole('admin'), async (c) => {
   return c.json({ config: merged })
 })
 
-/** `.partial()` leaves defaults out, but a field sent as undefined must not erase a value. */
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-}
 
 export default config

@@ -1,0 +1,76 @@
+/**
+ * A time series chart with uPlot, loaded on first use so it costs nothing on views without a
+ * chart. Labels reach uPlot as plain strings, which it sets with textContent.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type uPlot from 'uplot'
+
+export type Series = { label: string; values: (number | null)[]; color?: string }
+
+type Props = {
+  /** Unix seconds, ascending. */
+  x: number[]
+  series: Series[]
+  height?: number
+  /** What the chart shows, for screen readers. */
+  label: string
+  format?: (v: number) => string
+}
+
+const PALETTE = ['#2f6fed', '#1a9e74', '#d9822b', '#8f5bd6', '#c23b4b']
+
+export function TimeSeries({ x, series, height = 220, label, format }: Props) {
+  const box = useRef<HTMLDivElement>(null)
+  const [failed, setFailed] = useState(false)
+
+  useEffect(() => {
+    let plot: uPlot | undefined
+    let observer: ResizeObserver | undefined
+    let cancelled = false
+    Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')])
+      .then(([{ default: UPlot }]) => {
+        const el = box.current
+        if (cancelled || !el) return
+        const opts: uPlot.Options = {
+          width: Math.max(240, el.clientWidth),
+          height,
+          legend: { show: series.length > 1 },
+          cursor: { drag: { x: false, y: false } },
+          scales: { x: { time: true } },
+          axes: [
+            { stroke: '#6b7280', grid: { stroke: '#e5e7eb' } },
+            {
+              stroke: '#6b7280',
+              grid: { stroke: '#e5e7eb' },
+              size: 56,
+              values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined,
+            },
+          ],
+          series: [
+            {},
+            ...series.map((s, i) => ({
+              label: s.label,
+              stroke: s.color ?? PALETTE[i % PALETTE.length],
+              width: 2,
+              points: { show: x.length < 40 },
+              value: format ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)) : undefined,
+            })),
+          ],
+        }
+        plot = new UPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el)
+        observer = new ResizeObserver(() => {
+          if (plot && el.clientWidth) plot.setSize({ width: el.clientWidth, height })
+        })
+        observer.observe(el)
+      })
+      .catch(() => setFailed(true))
+    return () => {
+      cancelled = true
+      observer?.disconnect()
+      plot?.destroy()
+    }
+  }, [x, series, height, format])
+
+  if (failed) return <p class="muted">The chart could not be loaded.</p>
+  return <div ref={box} class="chart" role="img" aria-label={label} />
+}

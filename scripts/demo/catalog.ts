@@ -1,0 +1,182 @@
+/**
+ * The demo bank's world: tiers, features, institutions, and the site config that describes
+ * them. The numbers here are the story's knobs; the README of the story is in generate.ts.
+ */
+import { SiteConfigSchema, type SiteConfig } from '../../worker/schemas'
+
+export const DAY_MS = 86_400_000
+
+export const TIERS = ['free', 'plus', 'premium'] as const
+export type Tier = (typeof TIERS)[number]
+export const PRICES: Record<Tier, number> = { free: 0, plus: 9.99, premium: 19.99 }
+
+/** Features a user chooses to use; `account_linking` and `transaction_sync` come with a link. */
+export type FeatureSpec = {
+  /** Share of a tier's linked users who ever use it. */
+  adoption: Record<Tier, number>
+  /** Chance an adopter uses it in a given session. */
+  perSession: number
+  paths: string[]
+  actions: string[]
+  /** Median seconds spent per use. */
+  seconds: number
+  failRate: number
+  /** Mean feedback rating. */
+  rating: Record<Tier, number>
+}
+
+export const FEATURES: Record<string, FeatureSpec> = {
+  balance_monitoring: {
+    adoption: { free: 0.93, plus: 0.95, premium: 0.96 },
+    perSession: 0.75,
+    paths: ['/accounts', '/accounts/checking', '/accounts/savings'],
+    actions: ['view_balance', 'view_account'],
+    seconds: 22,
+    failRate: 0.01,
+    rating: { free: 4.1, plus: 4.2, premium: 4.3 },
+  },
+  spending_analysis: {
+    adoption: { free: 0.42, plus: 0.66, premium: 0.74 },
+    perSession: 0.3,
+    paths: ['/insights/spending', '/insights/categories'],
+    actions: ['view_report', 'filter_category'],
+    seconds: 85,
+    failRate: 0.02,
+    rating: { free: 3.8, plus: 4.1, premium: 4.2 },
+  },
+  budget_tracking: {
+    adoption: { free: 0.3, plus: 0.55, premium: 0.62 },
+    perSession: 0.35,
+    paths: ['/budgets', '/budgets/overview'],
+    actions: ['view_budget', 'edit_limit'],
+    seconds: 95,
+    failRate: 0.02,
+    rating: { free: 4.0, plus: 4.2, premium: 4.2 },
+  },
+  goal_setting: {
+    adoption: { free: 0.18, plus: 0.34, premium: 0.44 },
+    perSession: 0.15,
+    paths: ['/goals', '/goals/new'],
+    actions: ['view_goals', 'create_goal', 'contribute'],
+    seconds: 65,
+    failRate: 0.02,
+    rating: { free: 3.9, plus: 4.0, premium: 4.1 },
+  },
+  bill_reminders: {
+    adoption: { free: 0.34, plus: 0.48, premium: 0.52 },
+    perSession: 0.2,
+    paths: ['/bills', '/bills/upcoming'],
+    actions: ['view_bills', 'set_reminder'],
+    seconds: 40,
+    failRate: 0.015,
+    rating: { free: 4.0, plus: 4.0, premium: 4.1 },
+  },
+  // The upsell story: premium users live in it and love it; plus users barely find it.
+  investment_tracking: {
+    adoption: { free: 0.03, plus: 0.09, premium: 0.74 },
+    perSession: 0.5,
+    paths: ['/investments', '/investments/portfolio', '/investments/performance'],
+    actions: ['view_portfolio', 'view_performance', 'rebalance'],
+    seconds: 150,
+    failRate: 0.02,
+    rating: { free: 3.9, plus: 4.3, premium: 4.7 },
+  },
+  credit_monitoring: {
+    adoption: { free: 0.26, plus: 0.44, premium: 0.55 },
+    perSession: 0.18,
+    paths: ['/credit-score', '/credit-score/report'],
+    actions: ['view_score', 'view_report'],
+    seconds: 55,
+    failRate: 0.07,
+    rating: { free: 3.6, plus: 3.7, premium: 3.8 },
+  },
+  tax_optimization: {
+    adoption: { free: 0.01, plus: 0.06, premium: 0.56 },
+    perSession: 0.14,
+    paths: ['/tax', '/tax/reports', '/tax/harvesting'],
+    actions: ['view_estimate', 'export_report', 'harvest_losses'],
+    seconds: 230,
+    failRate: 0.03,
+    rating: { free: 3.7, plus: 4.1, premium: 4.5 },
+  },
+}
+
+/** Revenue a feature earns directly: one-off purchases made from inside it. */
+export const FEATURE_PURCHASES: Record<string, { name: string; price: number; chance: number }> =
+  {
+    tax_optimization: { name: 'tax_report', price: 14.99, chance: 0.08 },
+    credit_monitoring: { name: 'credit_report', price: 4.99, chance: 0.03 },
+  }
+
+export type InstitutionSpec = {
+  share: number
+  success: number
+  latencyMs: number
+}
+
+/** Healthy banks succeed ≥ 97%; the unhealthy one is modelled over time in institutionHealth. */
+export const INSTITUTIONS: Record<string, InstitutionSpec> = {
+  first_example_bank: { share: 0.2, success: 0.991, latencyMs: 720 },
+  northwind_credit_union: { share: 0.18, success: 0.84, latencyMs: 2500 },
+  summit_trust: { share: 0.13, success: 0.988, latencyMs: 850 },
+  pinecrest_savings: { share: 0.1, success: 0.985, latencyMs: 940 },
+  harbor_national: { share: 0.1, success: 0.993, latencyMs: 650 },
+  lakeside_federal_cu: { share: 0.08, success: 0.982, latencyMs: 1100 },
+  meridian_bank: { share: 0.07, success: 0.989, latencyMs: 780 },
+  bluegate_financial: { share: 0.06, success: 0.978, latencyMs: 1250 },
+  redwood_community_bank: { share: 0.05, success: 0.986, latencyMs: 990 },
+  atlas_direct: { share: 0.03, success: 0.994, latencyMs: 600 },
+}
+export const UNHEALTHY_INSTITUTION = 'northwind_credit_union'
+
+/**
+ * Success chance and median latency of an institution at `dayFrac` (0 = window start, 1 = now).
+ * The unhealthy one degrades over the last week: from 84% down to ~60%, latency rising by half.
+ */
+export function institutionHealth(name: string, dayFrac: number, days: number) {
+  const spec = INSTITUTIONS[name]
+  if (name !== UNHEALTHY_INSTITUTION) return { success: spec.success, latencyMs: spec.latencyMs }
+  const decline = Math.min(1, Math.max(0, (dayFrac * days - (days - 8)) / 8))
+  return { success: spec.success - 0.25 * decline, latencyMs: spec.latencyMs * (1 + 0.5 * decline) }
+}
+
+export const WORKFLOWS = [
+  { name: 'account_linking', steps: ['start', 'connect', 'verify', 'complete'], type: 'integration' },
+  {
+    name: 'identity_verification',
+    steps: ['start', 'document_upload', 'selfie', 'review', 'complete'],
+    type: 'verification',
+  },
+  {
+    name: 'plan_upgrade',
+    steps: ['select_plan', 'payment_details', 'confirm', 'complete'],
+    type: 'payment',
+  },
+  { name: 'onboarding', steps: ['welcome', 'profile', 'preferences', 'complete'], type: 'onboarding' },
+  {
+    name: 'budget_setup',
+    steps: ['start', 'categories', 'limits', 'review', 'complete'],
+    type: 'configuration',
+  },
+] as const
+export type WorkflowName = (typeof WORKFLOWS)[number]['name']
+
+export function demoConfig(): SiteConfig {
+  return SiteConfigSchema.parse({
+    allowed_origins: ['http://localhost:8787', 'http://127.0.0.1:8787'],
+    tiers: TIERS.map((name) => ({ name, monthly_price: PRICES[name] })),
+    workflows: WORKFLOWS.map((w) => ({
+      name: w.name,
+      steps: [...w.steps],
+      dropoff_type: w.type,
+      conversion_window_s: w.name === 'identity_verification' ? 3600 : 1800,
+    })),
+    thresholds: {
+      connection_success_rate: { warning: 0.95, critical: 0.9, direction: 'below' },
+      connection_latency_p95_ms: { warning: 3000, critical: 6000, direction: 'above' },
+      error_rate: { warning: 0.02, critical: 0.05, direction: 'above' },
+    },
+    success_stage: 'feature_usage',
+    currency: 'USD',
+  })
+}

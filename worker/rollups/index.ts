@@ -1,0 +1,53 @@
+/**
+ * Daily rollups (DESIGN §8): long-period views read these instead of raw events. Each rollup
+ * rebuilds one (site, day) from raw events — delete then insert-select, one transaction — so
+ * running it twice gives the same rows. The consumer marks days dirty; cron rebuilds them.
+ */
+import { utcDay } from '../ingest/store'
+
+export type Rollup = {
+  name: string
+  /** Statements that replace the rollup rows of `day` (YYYY-MM-DD) for `siteId`. */
+  rebuild: (db: D1Database, siteId: string, dayStart: number, day: string) => D1PreparedStatement[]
+}
+
+/** Every rollup the cron maintains; add yours here. */
+export const ROLLUPS: Rollup[] = []
+
+/** Each dirty day costs one D1 batch; this keeps a cron run far inside 1,000 queries. */
+const MAX_DAYS_PER_RUN = 200
+
+export function markDirtyStatement(db: D1Database, siteId: string, day: string) {
+  return db
+    .prepare('INSERT OR IGNORE INTO rollup_dirty (site_id, day) VALUES (?1, ?2)')
+    .bind(siteId, day)
+}
+
+export async function rebuildDay(db: D1Database, siteId: string, day: string): Promise<void> {
+  const dayStart = Date.parse(`${day}T00:00:00Z`)
+  await db.batch([
+    ...ROLLUPS.flatMap((r) => r.rebuild(db, siteId, dayStart, day)),
+    db.prepare('DELETE FROM rollup_dirty WHERE site_id = ?1 AND day = ?2').bind(siteId, day),
+  ])
+}
+
+export async function rebuildDirtyDays(db: D1Database): Promise<number> {
+  const { results } = await db
+    .prepare('SELECT site_id, day FROM rollup_dirty ORDER BY day LIMIT ?1')
+    .bind(MAX_DAYS_PER_RUN)
+    .all<{ site_id: string; day: string }>()
+  for (const { site_id, day } of results) await rebuildDay(db, site_id, day)
+  return results.length
+}
+
+/** The distinct (site, day) pairs of a set of event timestamps. */
+export function daysOf(
+  rows: { site_id: string; ts: number }[],
+): { site_id: string; day: string }[] {
+  const seen = new Map<string, { site_id: string; day: string }>()
+  for (const r of rows) {
+    const day = utcDay(r.ts)
+    seen.set(`${r.site_id}|${day}`, { site_id: r.site_id, day })
+  }
+  return [...seen.values()]
+}
