@@ -3,10 +3,17 @@ import type { EventRow } from './schemas'
 /** Counts the collector keeps per site and day (DESIGN §3). */
 export type Counts = { redactions: number; bots_dropped: number; rejected_events: number }
 
-/** A queue message: one event to store, or counts to add. */
-export type IngestMessage =
-  | { kind: 'event'; row: EventRow }
-  | { kind: 'counts'; site_id: string; day: string; counts: Partial<Counts> }
+/**
+ * A queue message: the events of one request (split only if they would pass the queue's
+ * message size limit) and the counts that request adds. One message per request, not per
+ * event, keeps queue operations — which are billed — 50–100 times fewer.
+ */
+export type IngestMessage = {
+  site_id: string
+  day: string
+  rows: EventRow[]
+  counts?: Partial<Counts>
+}
 
 export type Env = {
   DB: D1Database

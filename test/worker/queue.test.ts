@@ -55,8 +55,8 @@ function recordingDb(db: D1Database) {
   return { proxy, bound, sqlLengths }
 }
 
-function messages(rows: EventRow[]): IngestMessage[] {
-  return rows.map((row) => ({ kind: 'event', row }))
+function message(rows: EventRow[]): IngestMessage {
+  return { site_id: rows[0].site_id, day: '2026-01-01', rows }
 }
 
 describe('storing events', () => {
@@ -64,7 +64,7 @@ describe('storing events', () => {
     const site = await createSite()
     const rows = Array.from({ length: 100 }, (_, i) => widestRow(site.id, i))
     const { proxy, bound, sqlLengths } = recordingDb(env.DB)
-    await storeMessages(proxy, messages(rows))
+    await storeMessages(proxy, [message(rows)])
     expect(await countEvents(site.id)).toBe(100)
     expect(Math.max(...bound)).toBeLessThanOrEqual(100)
     expect(Math.max(...sqlLengths)).toBeLessThan(100_000)
@@ -117,7 +117,7 @@ describe('the queue consumer', () => {
       props: undefined,
     }))
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const batch = batchOf(messages(rows), attempt)
+      const batch = batchOf([message(rows.slice(0, 2)), message(rows.slice(2))], attempt)
       const ctx = createExecutionContext()
       await worker.queue(batch, env)
       const result = await getQueueResult(batch, ctx)
@@ -129,8 +129,17 @@ describe('the queue consumer', () => {
   it('retries only a poison message, stores the rest, and a retry stores nothing twice', async () => {
     const site = await createSite()
     const good = [0, 1, 2].map((i) => ({ ...widestRow(site.id, i), props: undefined }))
-    const poison = { kind: 'event', row: { ...good[0], id: null } } as unknown as IngestMessage
-    const bodies = [...messages(good.slice(0, 2)), poison, ...messages(good.slice(2))]
+    const poison = {
+      site_id: site.id,
+      day: '2026-01-01',
+      rows: [{ ...good[0], id: null }],
+    } as unknown as IngestMessage
+    const bodies = [
+      message(good.slice(0, 1)),
+      message(good.slice(1, 2)),
+      poison,
+      message(good.slice(2)),
+    ]
 
     const first = batchOf(bodies)
     const ctx = createExecutionContext()
@@ -149,7 +158,7 @@ describe('the queue consumer', () => {
   })
 
   it('keeps what reaches the dead-letter queue in dead_letters', async () => {
-    const body = { kind: 'event', row: { broken: true } } as unknown as IngestMessage
+    const body = { rows: [{ broken: true }] } as unknown as IngestMessage
     const batch = createMessageBatch('stepwise-events-dlq', [
       { id: 'd1', timestamp: new Date(), attempts: 1, body },
     ])

@@ -13,19 +13,19 @@ export async function storeMessages(db: D1Database, messages: IngestMessage[]): 
   const rows: EventRow[] = []
   const counts = new Map<string, { site_id: string; day: string; counts: Partial<Counts> }>()
   for (const m of messages) {
-    if (m.kind === 'event' && isRow(m.row)) rows.push(m.row)
-    else if (m.kind === 'counts') {
-      const key = `${m.site_id}|${m.day}`
-      const sum = counts.get(key) ?? { site_id: m.site_id, day: m.day, counts: {} }
-      for (const [k, v] of Object.entries(m.counts) as [keyof Counts, number][]) {
-        sum.counts[k] = (sum.counts[k] ?? 0) + v
-      }
-      counts.set(key, sum)
-    } else {
+    if (!isMessage(m)) {
       // Not ours or corrupted: fail loudly so the queue retries and then dead-letters it,
       // rather than letting INSERT OR IGNORE drop it without a trace.
-      throw new Error(`malformed ingest message (kind: ${String(m?.kind)})`)
+      throw new Error('malformed ingest message')
     }
+    rows.push(...m.rows)
+    if (!m.counts) continue
+    const key = `${m.site_id}|${m.day}`
+    const sum = counts.get(key) ?? { site_id: m.site_id, day: m.day, counts: {} }
+    for (const [k, v] of Object.entries(m.counts) as [keyof Counts, number][]) {
+      sum.counts[k] = (sum.counts[k] ?? 0) + v
+    }
+    counts.set(key, sum)
   }
   const statements = [
     ...insertEventStatements(db, rows),
@@ -35,36 +35,46 @@ export async function storeMessages(db: D1Database, messages: IngestMessage[]): 
   if (statements.length) await db.batch(statements)
 }
 
-function isRow(r: EventRow | undefined): r is EventRow {
+function isMessage(m: IngestMessage): boolean {
   return (
-    typeof r?.site_id === 'string' &&
-    typeof r.id === 'string' &&
-    typeof r.type === 'string' &&
-    typeof r.ts === 'number'
+    typeof m?.site_id === 'string' &&
+    Array.isArray(m.rows) &&
+    m.rows.every(
+      (r) =>
+        r?.site_id === m.site_id &&
+        typeof r.id === 'string' &&
+        typeof r.type === 'string' &&
+        typeof r.ts === 'number',
+    )
   )
 }
 
-/** Queue limits: 100 messages and 256 KB per sendBatch call. */
-const SEND_MAX_MESSAGES = 100
-const SEND_MAX_BYTES = 250_000
+/** A queue message may be 128 KB; a 64 KB request grows a little once rows carry site and device. */
+const MESSAGE_MAX_BYTES = 100_000
 
-/** Hands messages to the queue, or stores them at once when no queue is bound. */
-export async function dispatch(env: Env, messages: IngestMessage[]): Promise<void> {
-  if (!messages.length) return
+/** Hands one request's rows and counts to the queue, or stores them at once without a queue. */
+export async function dispatch(env: Env, message: IngestMessage): Promise<void> {
+  if (!message.rows.length && !message.counts) return
+  const messages = splitBySize(message)
   if (!env.EVENTS) return storeMessages(env.DB, messages)
-  let chunk: MessageSendRequest<IngestMessage>[] = []
+  // A request is at most 64 KB, so this is one or two messages: far inside sendBatch's
+  // 100 messages and 256 KB.
+  await env.EVENTS.sendBatch(messages.map((body) => ({ body, contentType: 'json' })))
+}
+
+function splitBySize(message: IngestMessage): IngestMessage[] {
+  const parts: IngestMessage[] = [{ ...message, rows: [] }]
   let bytes = 0
-  for (const body of messages) {
-    const size = JSON.stringify(body).length + 100
-    if (chunk.length === SEND_MAX_MESSAGES || (chunk.length && bytes + size > SEND_MAX_BYTES)) {
-      await env.EVENTS.sendBatch(chunk)
-      chunk = []
+  for (const row of message.rows) {
+    const size = JSON.stringify(row).length + 1
+    if (bytes + size > MESSAGE_MAX_BYTES && parts.at(-1)!.rows.length) {
+      parts.push({ site_id: message.site_id, day: message.day, rows: [] })
       bytes = 0
     }
-    chunk.push({ body, contentType: 'json' })
+    parts.at(-1)!.rows.push(row)
     bytes += size
   }
-  await env.EVENTS.sendBatch(chunk)
+  return parts
 }
 
 export function utcDay(ms: number): string {

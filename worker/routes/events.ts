@@ -6,7 +6,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { findKey } from '../db/keys'
-import type { AppEnv, IngestMessage } from '../env'
+import type { AppEnv } from '../env'
 import { deviceOf, isBot } from '../ingest/user-agent'
 import { siteForId, siteForPublicKey } from '../ingest/site-cache'
 import { dispatch, utcDay } from '../ingest/store'
@@ -121,9 +121,12 @@ events.post(
     const siteId = site.site.id
     const day = utcDay(now)
     if (!token && isBot(ua)) {
-      await dispatch(c.env, [
-        { kind: 'counts', site_id: siteId, day, counts: { bots_dropped: batch.events.length } },
-      ])
+      await dispatch(c.env, {
+        site_id: siteId,
+        day,
+        rows: [],
+        counts: { bots_dropped: batch.events.length },
+      })
       return c.json({ accepted: 0, rejected: [] } satisfies IngestResponse, 202)
     }
 
@@ -134,16 +137,9 @@ events.post(
       features: site.config.features,
       device: token ? undefined : deviceOf(ua),
     })
-    const messages: IngestMessage[] = rows.map((row) => ({ kind: 'event', row }))
-    if (redactions || rejected.length) {
-      messages.push({
-        kind: 'counts',
-        site_id: siteId,
-        day,
-        counts: { redactions, rejected_events: rejected.length },
-      })
-    }
-    await dispatch(c.env, messages)
+    const counts =
+      redactions || rejected.length ? { redactions, rejected_events: rejected.length } : undefined
+    await dispatch(c.env, { site_id: siteId, day, rows, counts })
     if (!rows.length) {
       throw new ApiError(400, 'invalid_events', `All ${rejected.length} events were rejected`, {
         rejected,

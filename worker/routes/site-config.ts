@@ -41,5 +41,4 @@ config.patch('/', requireRole('admin'), async (c) => {
   return c.json({ config: merged })
 })
 
-
 export default config

@@ -16,6 +16,8 @@ const WRANGLER = join(process.cwd(), 'node_modules', '.bin', 'wrangler')
 export type RunningWorker = {
   url: string
   stop: () => Promise<void>
+  /** Everything wrangler dev printed so far, for diagnosing a failure. */
+  output: () => string
   /** Runs a read-only query against the Worker's local D1. */
   query: <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => T[]
   createSite: (allowedOrigins: string[]) => Promise<{ id: string; pk: string; admin: string }>
@@ -70,6 +72,7 @@ export async function startWorker(): Promise<RunningWorker> {
   return {
     url,
     query,
+    output: () => output,
     stop: async () => {
       db?.close()
       child.kill('SIGTERM')

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark, printed as tables. Numbers, not assertions: copy them
+ * into the README's benchmark table when they change.
+ */
+import { benchIngest } from './ingest'
+
+const BENCHES: [string, () => Promise<Record<string, string>>][] = [['Ingest', benchIngest]]
+
+const only = process.argv[2]
+for (const [name, run] of BENCHES) {
+  if (only && !name.toLowerCase().includes(only.toLowerCase())) continue
+  console.log(`\n## ${name}\n`)
+  const results = await run()
+  console.log('| metric | value |\n|---|---|')
+  for (const [metric, value] of Object.entries(results)) console.log(`| ${metric} | ${value} |`)
+}

@@ -1,0 +1,179 @@
+/**
+ * Ingest throughput over HTTP into `wrangler dev` (batches of 50, concurrency 8, through the
+ * queue into D1), beside the raw SQLite ceiling for the same schema (better-sqlite3, one
+ * transaction), and D1 rows_written per stored event.
+ */
+import Database from 'better-sqlite3'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getPlatformProxy } from 'wrangler'
+import { EVENT_COLUMNS, insertEventStatements } from '../worker/db/events'
+import type { EventRow } from '../worker/schemas'
+import { eventually, startWorker } from '../test/node/support/worker'
+
+const TOTAL = 20_000
+const BATCH = 50
+const CONCURRENCY = 8
+/** Each sender is one bank backend with its own ingest key (the limiter counts per key). */
+const SENDERS = 32
+
+function wireEvent(i: number, now: number) {
+  return {
+    id: `bench-${i}`,
+    type: 'step',
+    ts: now - (i % 1000),
+    uid: `user-${i % 2000}`,
+    sid: `sess-${i % 5000}`,
+    tier: ['free', 'plus', 'premium'][i % 3],
+    workflow: 'account_linking',
+    run: `run-${i % 4000}`,
+    step: ['start', 'connect', 'verify', 'complete'][i % 4],
+    status: 'completed',
+    value: 12.5,
+    path: '/accounts/link',
+    props: { institution: 'first_example_bank', attempt: 1 },
+  }
+}
+
+export async function benchIngest(): Promise<Record<string, string>> {
+  const worker = await startWorker()
+  try {
+    const site = await worker.createSite([])
+    const keys: string[] = []
+    for (let k = 0; k < SENDERS; k++) {
+      const res = await fetch(`${worker.url}/v1/sites/${site.id}/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${site.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'ingest' }),
+      })
+      keys.push(((await res.json()) as { key: string }).key)
+    }
+    const now = Date.now()
+    const batches = Array.from({ length: TOTAL / BATCH }, (_, b) =>
+      JSON.stringify({
+        events: Array.from({ length: BATCH }, (_, i) => wireEvent(b * BATCH + i, now)),
+      }),
+    )
+    let next = 0
+    let limited = 0
+    const started = performance.now()
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < batches.length) {
+          const b = next++
+          for (;;) {
+            const res = await fetch(`${worker.url}/v1/events`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${keys[b % SENDERS]}`,
+                'content-type': 'application/json',
+              },
+              body: batches[b],
+            })
+            const text = await res.text()
+            if (res.status === 202) break
+            if (res.status !== 429) throw new Error(`ingest answered ${res.status}: ${text}`)
+            limited++
+            await new Promise((r) => setTimeout(r, 1000))
+          }
+        }
+      }),
+    )
+    const accepted = performance.now() - started
+    const count = () =>
+      worker.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', site.id)[0]
+        .n
+    const stored = await eventually(count, (n) => n >= TOTAL, 120_000)
+    const elapsed = performance.now() - started
+    if (stored < TOTAL) throw new Error(`only ${stored} of ${TOTAL} events were stored`)
+    const httpRate = TOTAL / (elapsed / 1000)
+
+    const ceiling = sqliteCeiling(now)
+    const rowsWritten = await d1RowsWrittenPerEvent(now)
+    return {
+      'ingest, HTTP → queue → D1 (events/s)': Math.round(httpRate).toLocaleString('en'),
+      'accepted by HTTP (events/s)': Math.round(TOTAL / (accepted / 1000)).toLocaleString('en'),
+      'raw SQLite ceiling (events/s)': Math.round(ceiling).toLocaleString('en'),
+      'ratio to ceiling': (httpRate / ceiling).toFixed(3),
+      'D1 rows_written per event': rowsWritten.toFixed(2),
+      '429s while sending': String(limited),
+    }
+  } catch (err) {
+    await new Promise((r) => setTimeout(r, 1000))
+    console.error(
+      worker
+        .output()
+        .split('\n')
+        .filter((l) => !l.includes('202 Accepted'))
+        .join('\n')
+        .slice(-4000),
+    )
+    throw err
+  } finally {
+    await worker.stop()
+  }
+}
+
+function storedRows(now: number, n: number, siteId = 'bench'): EventRow[] {
+  return Array.from({ length: n }, (_, i) => {
+    const { props, ...e } = wireEvent(i, now)
+    return {
+      ...e,
+      type: 'step',
+      status: 'completed',
+      site_id: siteId,
+      received_at: now,
+      device: 'desktop',
+      props: JSON.stringify(props),
+    }
+  })
+}
+
+/** The same schema in plain SQLite, the same rows, one prepared statement in one transaction. */
+function sqliteCeiling(now: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-sqlite-'))
+  try {
+    const db = new Database(join(dir, 'bench.sqlite'))
+    db.pragma('journal_mode = WAL')
+    for (const file of readdirSync('migrations').sort())
+      db.exec(readFileSync(join('migrations', file), 'utf8'))
+    const insert = db.prepare(
+      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map((c) => '@' + c).join(', ')})`,
+    )
+    const rows = storedRows(now, TOTAL).map((r) =>
+      Object.fromEntries(EVENT_COLUMNS.map((c) => [c, r[c as keyof EventRow] ?? null])),
+    )
+    const started = performance.now()
+    db.transaction(() => rows.forEach((r) => insert.run(r)))()
+    const ms = performance.now() - started
+    db.close()
+    return TOTAL / (ms / 1000)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** D1's own accounting of one batch insert, read from the result meta of local D1. */
+async function d1RowsWrittenPerEvent(now: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-d1-'))
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
+  execFileSync(
+    join('node_modules', '.bin', 'wrangler'),
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir],
+    { env, stdio: 'pipe' },
+  )
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: 'wrangler.toml',
+    persist: { path: join(dir, 'v3') },
+  })
+  try {
+    const rows = storedRows(now, 1000)
+    const results = await proxy.env.DB.batch(insertEventStatements(proxy.env.DB, rows))
+    return results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0) / rows.length
+  } finally {
+    await proxy.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Creates the demo bank in the LOCAL D1 (through wrangler's platform proxy, i.e. the same
+ * workerd-backed database `wrangler dev` uses) when no site exists yet, loads its data and
+ * builds its rollups. The keys are hashed in D1 like any other; their clear text is kept in
+ * .wrangler/ (gitignored, local only) so `npm start` can print them every time.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { getPlatformProxy } from 'wrangler'
+import { newKey } from '../../worker/db/keys'
+import { insertSiteStatements } from '../../worker/db/sites'
+import { rebuildDirtyDays } from '../../worker/rollups'
+import { randomToken } from '../../worker/lib/crypto'
+import { SiteConfigSchema } from '../../worker/schemas'
+import { loadDemo } from './load'
+
+export const DEMO_SITE_ID = 'demo-bank'
+export const DEMO_KEYS_FILE = '.wrangler/demo-keys.json'
+export type DemoKeys = {
+  site_id: string
+  public: string
+  read: string
+  ingest: string
+  admin: string
+}
+
+export async function createDemoSite({
+  log,
+}: {
+  log: (s: string) => void
+}): Promise<DemoKeys | undefined> {
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml' })
+  try {
+    const db = proxy.env.DB
+    const sites = await db.prepare('SELECT count(*) AS n FROM sites').first<{ n: number }>()
+    if (sites!.n > 0) return undefined
+
+    log('Empty database: creating the demo bank and a month of its data')
+    const started = Date.now()
+    const site = {
+      id: DEMO_SITE_ID,
+      name: 'Demo Bank',
+      public_key: `pk_${randomToken(18)}`,
+      created_at: Date.now(),
+    }
+    const [admin, read, ingest] = await Promise.all(
+      (['admin', 'read', 'ingest'] as const).map((role) =>
+        newKey(db, site.id, role, `demo ${role} key`),
+      ),
+    )
+    await db.batch([
+      ...insertSiteStatements(db, site, SiteConfigSchema.parse({})),
+      admin.statement,
+      read.statement,
+      ingest.statement,
+    ])
+    const { events } = await loadDemo(db, { siteId: site.id })
+    // The loader marks every day it wrote as dirty; build all their rollups now rather than
+    // waiting for the first cron.
+    while ((await rebuildDirtyDays(db)) > 0);
+    log(
+      `Loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
+
+    const keys = {
+      site_id: site.id,
+      public: site.public_key,
+      read: read.key,
+      ingest: ingest.key,
+      admin: admin.key,
+    }
+    mkdirSync('.wrangler', { recursive: true })
+    writeFileSync(DEMO_KEYS_FILE, JSON.stringify(keys, null, 2))
+    return keys
+  } finally {
+    await proxy.dispose()
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `npm start`: the whole system on http://localhost:8787. Builds the static assets, applies
+ * the local D1 migrations, creates the demo bank with a month of data if the database is
+ * empty, then runs `wrangler dev` and prints the dashboard link, the keys and the snippet.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from './build'
+import { createDemoSite, DEMO_KEYS_FILE, type DemoKeys } from './demo/site'
+
+const PORT = 8787
+const URL = `http://localhost:${PORT}`
+const WRANGLER = join('node_modules', '.bin', 'wrangler')
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+
+function step(what: string) {
+  console.log(`\n▸ ${what}`)
+}
+
+step('Building the dashboard and tracker')
+await build()
+
+if (!existsSync('.dev.vars')) {
+  const token = [...crypto.getRandomValues(new Uint8Array(24))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+  writeFileSync(
+    '.dev.vars',
+    `# Local secrets for wrangler dev (never commit)\nADMIN_TOKEN=${token}\n`,
+  )
+  step('Wrote .dev.vars with a fresh ADMIN_TOKEN')
+}
+
+step('Applying D1 migrations (local)')
+execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local'], {
+  stdio: 'inherit',
+  env: { ...env, CI: 'true' },
+})
+
+let keys: DemoKeys | undefined = existsSync(DEMO_KEYS_FILE)
+  ? JSON.parse(readFileSync(DEMO_KEYS_FILE, 'utf8'))
+  : undefined
+const created = await createDemoSite({ log: step })
+keys = created ?? keys
+
+step(`Starting wrangler dev on ${URL}`)
+const dev = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1'], {
+  stdio: 'inherit',
+  env,
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
+dev.on('exit', (code) => process.exit(code ?? 0))
+
+await waitForServer(`${URL}/v1/health`)
+const adminToken = readFileSync('.dev.vars', 'utf8').match(/ADMIN_TOKEN=(\S+)/)?.[1]
+console.log(banner(keys, adminToken))
+
+async function waitForServer(url: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+function banner(k: DemoKeys | undefined, admin: string | undefined): string {
+  const lines = [
+    '',
+    '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
+    ' Stepwise is running',
+    '',
+  ]
+  if (k) {
+    lines.push(
+      ` Dashboard (signs you in):  ${URL}/#key=${k.read}`,
+      ` Demo bank page:            ${URL}/demo`,
+      '',
+      ` Demo site:   ${k.site_id}`,
+      ` Public key:  ${k.public}`,
+      ` Read key:    ${k.read}`,
+      ` Ingest key:  ${k.ingest}`,
+      ` Admin key:   ${k.admin}`,
+      '',
+      ' Snippet for your page:',
+      `   <script defer src="${URL}/t.js" data-site="${k.public}"></script>`,
+      `   <script>window.sw=window.sw||function(){(sw.q=sw.q||[]).push(arguments)}</script>`,
+    )
+  } else {
+    lines.push(
+      ' The database already had sites, but no demo keys file was found; create a site with',
+      ` POST ${URL}/v1/admin/sites.`,
+    )
+  }
+  if (admin) lines.push('', ` ADMIN_TOKEN (from .dev.vars): ${admin}`)
+  lines.push(
+    '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
+    '',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,45 @@
+/**
+ * `rollup_feature_days` (use, outcome, time, ratings and attributed revenue per user, feature,
+ * tier and device a day) and `rollup_feature_reasons` (why uses failed or were abandoned).
+ */
+import type { Rollup } from './index'
+
+const DAY_MS = 86_400_000
+
+const INSERT_DAYS = `INSERT INTO rollup_feature_days (site_id, day, tier, device, feature, uid,
+  uses, starts, completed, failed, abandoned, time_s, timed, ratings, rating_sum, revenue)
+SELECT ?1, ?4, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), feature, coalesce(uid, ''),
+  sum(type = 'feature' AND coalesce(status, '') <> 'started'),
+  sum(type = 'feature' AND status = 'started'),
+  sum(type = 'feature' AND status = 'completed'),
+  sum(type = 'feature' AND status = 'failed'),
+  sum(type = 'feature' AND status = 'abandoned'),
+  coalesce(sum(CASE WHEN type = 'feature' THEN value END), 0),
+  count(CASE WHEN type = 'feature' THEN value END),
+  count(CASE WHEN type = 'feedback' THEN value END),
+  coalesce(sum(CASE WHEN type = 'feedback' THEN value END), 0),
+  coalesce(sum(CASE WHEN type = 'revenue' THEN value END), 0)
+FROM events
+WHERE site_id = ?1 AND type IN ('feature', 'feedback', 'revenue') AND ts >= ?2 AND ts < ?3
+  AND feature IS NOT NULL
+GROUP BY 3, 4, 5, 6`
+
+const INSERT_REASONS = `INSERT INTO rollup_feature_reasons (site_id, day, tier, device, feature, reason, events)
+SELECT ?1, ?4, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), feature,
+       coalesce(reason, 'unknown'), count(*)
+FROM events
+WHERE site_id = ?1 AND type = 'feature' AND ts >= ?2 AND ts < ?3
+  AND status IN ('failed', 'abandoned')
+GROUP BY 3, 4, 5, 6`
+
+export const featureDays: Rollup = {
+  name: 'feature_days',
+  rebuild: (db, siteId, dayStart, day) => [
+    db.prepare('DELETE FROM rollup_feature_days WHERE site_id = ?1 AND day = ?2').bind(siteId, day),
+    db.prepare(INSERT_DAYS).bind(siteId, dayStart, dayStart + DAY_MS, day),
+    db
+      .prepare('DELETE FROM rollup_feature_reasons WHERE site_id = ?1 AND day = ?2')
+      .bind(siteId, day),
+    db.prepare(INSERT_REASONS).bind(siteId, dayStart, dayStart + DAY_MS, day),
+  ],
+}
