@@ -97,6 +97,21 @@ describe('keys', () => {
     ).toBe(404)
   })
 
+  it('stop ingesting once revoked', async () => {
+    const site = await createSite()
+    const created = await call(`/v1/sites/${site.id}/keys`, {
+      method: 'POST',
+      token: site.admin,
+      body: { role: 'ingest' },
+    })
+    const { id, key } = (await created.json()) as { id: string; key: string }
+    const send = () =>
+      call('/v1/events', { method: 'POST', token: key, body: { events: [event()] } })
+    expect((await send()).status).toBe(202)
+    await call(`/v1/sites/${site.id}/keys/${id}`, { method: 'DELETE', token: site.admin })
+    expect((await send()).status).toBe(401)
+  })
+
   it('guard every site route: 401 without a key, 403 for another site or the wrong role', async () => {
     const [a, b] = [await createSite(), await createSite()]
     const read = await createKey(a, 'read')

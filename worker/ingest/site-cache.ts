@@ -1,9 +1,12 @@
 /**
  * Site and config lookups for ingest, cached per isolate for a short while: every tracker
  * request names its site, and reading D1 twice per request would double the collector's cost.
- * A config change reaches other isolates within TTL_MS; this isolate drops its copy at once.
+ * A config change or a revoked ingest key reaches other isolates within TTL_MS; the isolate
+ * that made the change drops its copy at once. (Read and admin keys are never cached.)
  */
+import { findKey } from '../db/keys'
 import { findSite, findSiteByPublicKey, getConfig, type Site } from '../db/sites'
+import type { ApiKey } from '../env'
 import type { SiteConfig } from '../schemas'
 
 const TTL_MS = 30_000
@@ -28,4 +31,20 @@ export async function siteForId(db: D1Database, id: string): Promise<Entry | nul
 
 export function forgetSite(publicKey: string): void {
   byPublicKey.delete(publicKey)
+}
+
+const keysByToken = new Map<string, { key: ApiKey | null; at: number }>()
+
+/** The live key `token` is (or null), remembered for TTL_MS: senders reuse one key all day. */
+export async function keyForIngest(db: D1Database, token: string): Promise<ApiKey | null> {
+  const hit = keysByToken.get(token)
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.key
+  const key = await findKey(db, token)
+  if (keysByToken.size > 1000) keysByToken.clear()
+  keysByToken.set(token, { key, at: Date.now() })
+  return key
+}
+
+export function forgetKey(id: string): void {
+  for (const [token, entry] of keysByToken) if (entry.key?.id === id) keysByToken.delete(token)
 }

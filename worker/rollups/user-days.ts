@@ -1,6 +1,7 @@
 /**
  * `rollup_user_days`: one row per user, tier and device a day, from every event type. Active
- * users, sessions, events and revenue of any period sum or count-distinct over these rows.
+ * users (events > 0: a `revenue` event comes from the bank's backend, not the person), sessions,
+ * events and revenue of any period sum or count-distinct over these rows.
  */
 import { EVENT_TYPES } from '../schemas'
 import type { Rollup } from './index'
@@ -8,9 +9,11 @@ import type { Rollup } from './index'
 /** Naming every type lets the rebuild walk the (site_id, type, ts) index, not the table. */
 const ALL_TYPES = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
-const INSERT = `INSERT INTO rollup_user_days (site_id, day, tier, device, uid, events, sessions, revenue)
+const INSERT = `INSERT INTO rollup_user_days
+  (site_id, day, tier, device, uid, events, sessions, revenue_events, revenue)
 SELECT ?1, ?4, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), coalesce(uid, ''),
-       count(*), count(DISTINCT sid), coalesce(sum(CASE WHEN type = 'revenue' THEN value END), 0)
+       sum(type <> 'revenue'), count(DISTINCT sid), sum(type = 'revenue'),
+       coalesce(sum(CASE WHEN type = 'revenue' THEN value END), 0)
 FROM events
 WHERE site_id = ?1 AND type IN (${ALL_TYPES}) AND ts >= ?2 AND ts < ?3
 GROUP BY 3, 4, 5`

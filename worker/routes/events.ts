@@ -5,10 +5,9 @@
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { findKey } from '../db/keys'
 import type { AppEnv } from '../env'
 import { deviceOf, isBot } from '../ingest/user-agent'
-import { siteForId, siteForPublicKey } from '../ingest/site-cache'
+import { keyForIngest, siteForId, siteForPublicKey } from '../ingest/site-cache'
 import { dispatch, utcDay } from '../ingest/store'
 import { validateEvents } from '../ingest/validate'
 import { ApiError, parse } from '../lib/errors'
@@ -72,7 +71,7 @@ events.post(
 
     let site, limitKey: string, allowedTypes
     if (token) {
-      const key = await findKey(c.env.DB, token)
+      const key = await keyForIngest(c.env.DB, token)
       if (!key) throw new ApiError(401, 'unauthorized', 'This key is unknown or has been revoked')
       if (key.role !== 'ingest' && key.role !== 'admin') {
         throw new ApiError(

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { auditStatement } from '../db/audit'
 import { listKeys, newKey, revokeKeyStatement } from '../db/keys'
 import type { AppEnv } from '../env'
+import { forgetKey } from '../ingest/site-cache'
 import { ApiError, parse } from '../lib/errors'
 import { requireRole } from '../middleware/auth'
 import { CreateKeySchema } from '../schemas'
@@ -31,6 +32,7 @@ keys.delete('/:id', async (c) => {
   const id = c.req.param('id')
   const result = await revokeKeyStatement(c.env.DB, siteId, id).run()
   if (!result.meta.changes) throw new ApiError(404, 'not_found', `No live key "${id}" on this site`)
+  forgetKey(id)
   await auditStatement(c.env.DB, siteId, c.get('key').id, 'key.revoke', { id }).run()
   return c.json({ id, revoked: true })
 })

@@ -1,0 +1,87 @@
+/**
+ * Cohort retention (DESIGN §7.5, docs/formulas.md §7.5). Users are grouped by the period
+ * (day or week) they were first seen in; period k of a cohort is the k-th period after its
+ * own. `on`: retained in k = active in k. `on_or_after`: active in k or any later period.
+ */
+
+export type RetentionInterval = 'day' | 'week'
+export type RetentionMode = 'on' | 'on_or_after'
+export const INTERVAL_DAYS: Record<RetentionInterval, number> = { day: 1, week: 7 }
+/** Cohorts (and periods) in one table: also the bits of a JS-safe activity mask (2^53). */
+export const MAX_PERIODS = 53
+
+/** Users of cohort `cohort` who were active in exactly these periods (0 = their first). */
+export type ActivityPattern = { cohort: number; offsets: number[]; users: number }
+
+export type RetentionCohort = {
+  /** First day of the cohort's period, YYYY-MM-DD. */
+  start: string
+  size: number
+  /** Users retained in period 0, 1, …; only periods that have begun before the range's end. */
+  retained: number[]
+  /** `retained` over `size`, in percent to one decimal. */
+  percentages: number[]
+}
+
+export type RetentionTable = {
+  cohorts: RetentionCohort[]
+  /** Per period: retained over size, summed over the cohorts that have reached the period. */
+  average: number[]
+}
+
+export function retentionTable(
+  patterns: ActivityPattern[],
+  o: { starts: string[]; mode: RetentionMode },
+): RetentionTable {
+  const cohorts = o.starts.map((start, c) => {
+    const periods = o.starts.length - c
+    const retained = new Array<number>(periods).fill(0)
+    let size = 0
+    for (const p of patterns) {
+      if (p.cohort !== c) continue
+      size += p.users
+      const last = Math.max(...p.offsets)
+      for (let k = 0; k < periods; k++) {
+        if (o.mode === 'on' ? p.offsets.includes(k) : last >= k) retained[k] += p.users
+      }
+    }
+    return { start, size, retained, percentages: retained.map((r) => percent(r, size)) }
+  })
+  const average = o.starts.map((_, k) => {
+    const having = cohorts.filter((c) => c.retained.length > k)
+    const retained = having.reduce((sum, c) => sum + c.retained[k], 0)
+    return percent(retained, having.reduce((sum, c) => sum + c.size, 0))
+  })
+  return { cohorts, average }
+}
+
+function percent(part: number, whole: number): number {
+  return whole ? Math.round((part / whole) * 1000) / 10 : 0
+}
+
+/** Decodes a mask whose bit k says "active in period k"; arithmetic, as JS bit ops stop at 32. */
+export function offsetsOf(mask: number): number[] {
+  const offsets: number[] = []
+  for (let k = 0; mask > 0; k++, mask = Math.floor(mask / 2)) if (mask % 2 === 1) offsets.push(k)
+  return offsets
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * The cohorts a range holds: whole UTC days from the first midnight at or after `from` to the
+ * midnight at or after `to`, cut into periods; at most MAX_PERIODS, the most recent kept.
+ */
+export function cohortStarts(
+  range: { from: number; to: number },
+  interval: RetentionInterval,
+): { starts: string[]; fromDay: string; toDay: string } {
+  const step = INTERVAL_DAYS[interval] * DAY_MS
+  const end = Math.ceil(range.to / DAY_MS) * DAY_MS
+  let start = Math.min(Math.ceil(range.from / DAY_MS) * DAY_MS, end - DAY_MS)
+  const count = Math.min(MAX_PERIODS, Math.ceil((end - start) / step))
+  start = Math.max(start, end - count * step)
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+  const starts = Array.from({ length: count }, (_, c) => day(start + c * step))
+  return { starts, fromDay: day(start), toDay: day(end) }
+}

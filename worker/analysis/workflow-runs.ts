@@ -1,0 +1,119 @@
+/**
+ * One workflow run, from its step events to its outcome (DESIGN §7.2). A run is `completed`
+ * once it reaches the last step (or a step named `complete`); otherwise its last event decides:
+ * an explicit `abandoned` ends it at once, a `failed` that nobody retried within the conversion
+ * window makes it `failed`, and any other run silent for the window is `abandoned` with the
+ * reason `no_activity`. Runs still inside their window are `in_progress` and left out of rates.
+ */
+import type { STATUSES } from '../schemas'
+
+export type Status = (typeof STATUSES)[number]
+export type Outcome = 'completed' | 'failed' | 'abandoned' | 'in_progress'
+export type StepEvent = { ts: number; step: string; status: Status | null; reason: string | null }
+
+/** A run as the SQL returns it: the run's attributes and its events as a JSON array. */
+export type WorkflowRunRow = {
+  workflow: string
+  run: string
+  uid: string | null
+  tier: string | null
+  device: string | null
+  institution: string | null
+  started_at: number
+  last_at: number
+  /** JSON `[[ts, step, status, reason], …]`, in no particular order. */
+  trail: string
+}
+
+export type Run = Omit<WorkflowRunRow, 'trail'> & {
+  events: StepEvent[]
+  outcome: Outcome
+  /** When the run first reached its last step; null unless completed. */
+  completed_at: number | null
+  /** Where a failed or abandoned run ended, and why. */
+  drop_step: string | null
+  reason: string | null
+}
+
+export const NO_ACTIVITY = 'no_activity'
+export const COMPLETE_STEP = 'complete'
+/** Events kept per run; a run is a handful of steps, so more than this is noise or abuse. */
+const MAX_EVENTS = 200
+const STATUS_ORDER: Record<string, number> = { started: 0, '': 1, completed: 2, failed: 3, abandoned: 4 }
+
+/** The trail's events in the order they happened (ties: started before the outcome). */
+export function parseTrail(trail: string): StepEvent[] {
+  const raw = JSON.parse(trail) as [number, string, Status | null, string | null][]
+  return raw
+    .slice(0, MAX_EVENTS)
+    .map(([ts, step, status, reason]) => ({ ts, step, status, reason }))
+    .sort((a, b) => a.ts - b.ts || STATUS_ORDER[a.status ?? ''] - STATUS_ORDER[b.status ?? ''])
+}
+
+export function classifyRun(row: WorkflowRunRow, steps: string[], windowMs: number, now: number): Run {
+  const { trail, ...attrs } = row
+  const events = parseTrail(trail)
+  const last = steps[steps.length - 1]
+  const done = events.find(
+    (e) =>
+      (e.step === last || e.step === COMPLETE_STEP) &&
+      e.status !== 'failed' &&
+      e.status !== 'abandoned',
+  )
+  const run = { ...attrs, events, completed_at: null, drop_step: null, reason: null }
+  if (done) return { ...run, outcome: 'completed', completed_at: done.ts }
+
+  const end = events[events.length - 1]
+  const silent = now - row.last_at >= windowMs
+  if (end.status === 'abandoned') {
+    return { ...run, outcome: 'abandoned', drop_step: dropStep(events, steps), reason: end.reason ?? 'unknown' }
+  }
+  if (!silent) return { ...run, outcome: 'in_progress' }
+  if (end.status === 'failed') {
+    return { ...run, outcome: 'failed', drop_step: dropStep(events, steps), reason: end.reason ?? 'unknown' }
+  }
+  return { ...run, outcome: 'abandoned', drop_step: dropStep(events, steps), reason: NO_ACTIVITY }
+}
+
+/**
+ * The step a run ended at: the step of its last event on a known step — or, when that event
+ * says the step was `completed`, the next one, which the user had moved on to.
+ */
+export function dropStep(events: StepEvent[], steps: string[]): string {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const at = steps.indexOf(events[i].step)
+    if (at < 0) continue
+    return events[i].status === 'completed' && at + 1 < steps.length ? steps[at + 1] : steps[at]
+  }
+  return steps[0]
+}
+
+/**
+ * Steps a run reached: those it has an event at, and the step after one it `completed` (a
+ * step event may report how the step ended, so completing a step means entering the next).
+ */
+export function reachedSteps(run: Pick<Run, 'events'>, steps: string[]): Set<string> {
+  const reached = new Set<string>()
+  for (const e of run.events) {
+    const at = steps.indexOf(e.step)
+    if (at < 0) continue
+    reached.add(e.step)
+    if (e.status === 'completed' && at + 1 < steps.length) reached.add(steps[at + 1])
+  }
+  return reached
+}
+
+/**
+ * The run as walked, one entry per visit: events at the same step merge into one visit, unless
+ * the earlier one failed or was abandoned — then the next is a retry and shows again.
+ */
+export function walkedPath(run: Pick<Run, 'events'>, maxVisits = 20): string[] {
+  const path: string[] = []
+  let prev: StepEvent | undefined
+  for (const e of run.events) {
+    const retry = prev?.status === 'failed' || prev?.status === 'abandoned'
+    if (!prev || prev.step !== e.step || retry) path.push(e.step)
+    prev = e
+  }
+  return path.length > maxVisits ? [...path.slice(0, maxVisits), '…'] : path
+}

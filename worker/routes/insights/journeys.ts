@@ -1,0 +1,84 @@
+/**
+ * `GET /v1/sites/:site/journeys` (DESIGN §7.4): stage reach and current distribution, stage
+ * conversion, transitions, conversion points, drop-offs and success rate for one journey type.
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import {
+  conversionPoints,
+  journeyDropoffs,
+  stageTable,
+  success,
+  transitions,
+} from '../../analysis/journey-report'
+import { DEFAULT_JOURNEY, JourneyFold, filterJourneys } from '../../analysis/journeys'
+import { AnalysisQuerySchema, toRange } from '../../analysis/period'
+import { firstConversions, lastSeen, scanStageEvents } from '../../db/insights/journeys'
+import { getConfig } from '../../db/sites'
+import type { AppEnv } from '../../env'
+import { utcDay } from '../../ingest/store'
+import { parse } from '../../lib/errors'
+import { requireRole } from '../../middleware/auth'
+import { slug } from '../../schemas'
+
+const DAY_MS = 86_400_000
+/** Journey types listed for the picker. */
+const MAX_JOURNEYS = 50
+
+const JourneysQuerySchema = AnalysisQuerySchema.safeExtend({
+  journey: slug.default(DEFAULT_JOURNEY),
+  inactive_days: z.coerce
+    .number()
+    .int('inactive_days is a whole number of days')
+    .min(1)
+    .max(365)
+    .default(14),
+})
+
+const journeys = new Hono<AppEnv>()
+
+journeys.get('/', requireRole('read'), async (c) => {
+  const q = parse(JourneysQuerySchema, c.req.query(), 'query')
+  const siteId = c.req.param('site')!
+  const range = toRange(q)
+  const config = await getConfig(c.env.DB, siteId)
+  const fold = new JourneyFold()
+  const types = new Set<string>()
+  const scan = await scanStageEvents(
+    c.env.DB,
+    {
+      siteId,
+      from: range.from,
+      to: range.to,
+      feature: q.feature,
+      fromDay: utcDay(range.from),
+      toDay: utcDay(range.to - 1 + DAY_MS),
+    },
+    (row) => {
+      types.add(row.journey)
+      if (row.journey === q.journey) fold.add(row)
+    },
+  )
+  const users = filterJourneys(fold.users(), q)
+  // Inactivity is judged at the end of the period (or now, if that is earlier).
+  const asOf = Math.min(range.to, Date.now())
+  const inactiveMs = q.inactive_days * DAY_MS
+  const quiet = users.filter((u) => !u.churned && asOf - u.last_ts >= inactiveMs)
+  const seen = await lastSeen(c.env.DB, siteId, quiet.map((u) => u.uid), asOf)
+  const conversions = await firstConversions(c.env.DB, siteId, range.from, range.to)
+  return c.json({
+    range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
+    journey: q.journey,
+    journeys: [...types].sort().slice(0, MAX_JOURNEYS),
+    success_stage: config.success_stage,
+    inactive_days: q.inactive_days,
+    ...success(users, config.success_stage),
+    stages: stageTable(users),
+    transitions: transitions(users),
+    conversion_points: conversionPoints(conversions.rows, users),
+    dropoffs: journeyDropoffs(users, seen, asOf, inactiveMs),
+    truncated: scan.truncated || conversions.truncated,
+  })
+})
+
+export default journeys
