@@ -3,8 +3,12 @@
  * into the README's benchmark table when they change.
  */
 import { benchIngest } from './ingest'
+import { benchInsights } from './insights'
 
-const BENCHES: [string, () => Promise<Record<string, string>>][] = [['Ingest', benchIngest]]
+const BENCHES: [string, () => Promise<Record<string, string>>][] = [
+  ['Ingest', benchIngest],
+  ['Insights', benchInsights],
+]
 
 const only = process.argv[2]
 for (const [name, run] of BENCHES) {

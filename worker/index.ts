@@ -7,7 +7,17 @@ import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
 import admin from './routes/admin'
+import demo from './routes/demo'
 import events from './routes/events'
+import dashboard from './routes/insights/dashboard'
+import dropoffs from './routes/insights/dropoffs'
+import featureValue from './routes/insights/feature-value'
+import funnel from './routes/insights/funnel'
+import journeys from './routes/insights/journeys'
+import live from './routes/insights/live'
+import opportunities from './routes/insights/opportunities'
+import retention from './routes/insights/retention'
+import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
 import siteConfig from './routes/site-config'
 import whoami from './routes/whoami'
@@ -15,11 +25,27 @@ import { runScheduled } from './scheduled'
 
 const app = new Hono<AppEnv>()
   .get('/v1/health', (c) => c.json({ ok: true }))
+  // The tracker runs on the bank's origin: let it read Retry-After on a 429.
+  .use('/v1/events', async (c, next) => {
+    await next()
+    c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After')
+  })
   .route('/v1/events', events)
   .route('/v1/admin', admin)
   .route('/v1/whoami', whoami)
   .route('/v1/sites/:site/config', siteConfig)
   .route('/v1/sites/:site/keys', keys)
+  .route('/v1/sites/:site/funnel', funnel)
+  .route('/v1/sites/:site/journeys', journeys)
+  .route('/v1/sites/:site/retention', retention)
+  .route('/v1/sites/:site/features/value', featureValue)
+  .route('/v1/sites/:site/workflows', workflows)
+  .route('/v1/sites/:site/dropoffs', dropoffs)
+  .route('/v1/sites/:site/opportunities', opportunities)
+  .route('/v1/sites/:site/dashboard', dashboard)
+  .route('/v1/sites/:site/live', live)
+
+app.route('/demo', demo)
 
 app.notFound((c) =>
   c.json(

@@ -160,6 +160,16 @@ const ThresholdSchema = z
   })
   .strict()
 
+const weight = z.number().min(0).max(100).optional()
+const ValueWeightsSchema = z
+  .object({ usage: weight, time: weight, revenue: weight, satisfaction: weight, retention: weight })
+  .strict()
+  .refine(
+    (w) =>
+      (['usage', 'time', 'revenue', 'satisfaction', 'retention'] as const).some((k) => w[k] !== 0),
+    'at least one value weight must be above 0',
+  )
+
 const origin = z
   .string()
   .regex(/^https?:\/\/[^/?#\s]+$/, 'must be an origin like https://app.bank.example (no path)')
@@ -187,6 +197,13 @@ export const SiteConfigSchema = z
       .string()
       .regex(/^[A-Z]{3}$/)
       .default('USD'),
+    /** Value score weights (DESIGN §7.1); a component left out keeps its default weight. */
+    value_weights: ValueWeightsSchema.optional(),
+    /** Opportunity effort (DESIGN §7.7) by kind (`dropoff`, `upsell`, …) or opportunity id. */
+    effort: z
+      .record(z.string().max(64), z.enum(['low', 'medium', 'high']))
+      .refine((o) => Object.keys(o).length <= 100, 'at most 100 effort entries')
+      .optional(),
   })
   .strict()
 export type SiteConfig = z.infer<typeof SiteConfigSchema>

@@ -73,7 +73,7 @@ export const FEATURES: Record<string, FeatureSpec> = {
   },
   // The upsell story: premium users live in it and love it; plus users barely find it.
   investment_tracking: {
-    adoption: { free: 0.03, plus: 0.09, premium: 0.74 },
+    adoption: { free: 0.03, plus: 0.13, premium: 0.74 },
     perSession: 0.5,
     paths: ['/investments', '/investments/portfolio', '/investments/performance'],
     actions: ['view_portfolio', 'view_performance', 'rebalance'],
@@ -102,11 +102,10 @@ export const FEATURES: Record<string, FeatureSpec> = {
 }
 
 /** Revenue a feature earns directly: one-off purchases made from inside it. */
-export const FEATURE_PURCHASES: Record<string, { name: string; price: number; chance: number }> =
-  {
-    tax_optimization: { name: 'tax_report', price: 14.99, chance: 0.08 },
-    credit_monitoring: { name: 'credit_report', price: 4.99, chance: 0.03 },
-  }
+export const FEATURE_PURCHASES: Record<string, { name: string; price: number; chance: number }> = {
+  tax_optimization: { name: 'tax_report', price: 14.99, chance: 0.15 },
+  credit_monitoring: { name: 'credit_report', price: 4.99, chance: 0.03 },
+}
 
 export type InstitutionSpec = {
   share: number
@@ -117,31 +116,40 @@ export type InstitutionSpec = {
 /** Healthy banks succeed ≥ 97%; the unhealthy one is modelled over time in institutionHealth. */
 export const INSTITUTIONS: Record<string, InstitutionSpec> = {
   first_example_bank: { share: 0.2, success: 0.991, latencyMs: 720 },
-  northwind_credit_union: { share: 0.18, success: 0.84, latencyMs: 2500 },
-  summit_trust: { share: 0.13, success: 0.988, latencyMs: 850 },
-  pinecrest_savings: { share: 0.1, success: 0.985, latencyMs: 940 },
-  harbor_national: { share: 0.1, success: 0.993, latencyMs: 650 },
-  lakeside_federal_cu: { share: 0.08, success: 0.982, latencyMs: 1100 },
+  northwind_credit_union: { share: 0.22, success: 0.83, latencyMs: 2500 },
+  summit_trust: { share: 0.12, success: 0.988, latencyMs: 850 },
+  pinecrest_savings: { share: 0.1, success: 0.987, latencyMs: 940 },
+  harbor_national: { share: 0.09, success: 0.993, latencyMs: 650 },
+  lakeside_federal_cu: { share: 0.08, success: 0.985, latencyMs: 1100 },
   meridian_bank: { share: 0.07, success: 0.989, latencyMs: 780 },
-  bluegate_financial: { share: 0.06, success: 0.978, latencyMs: 1250 },
-  redwood_community_bank: { share: 0.05, success: 0.986, latencyMs: 990 },
+  bluegate_financial: { share: 0.05, success: 0.986, latencyMs: 1250 },
+  redwood_community_bank: { share: 0.04, success: 0.988, latencyMs: 990 },
   atlas_direct: { share: 0.03, success: 0.994, latencyMs: 600 },
 }
 export const UNHEALTHY_INSTITUTION = 'northwind_credit_union'
 
+/** 0 until the last 8 days of the window, then rising linearly to 1 at `now`. */
+export function unhealthyDecline(dayFrac: number, days: number): number {
+  return Math.min(1, Math.max(0, (dayFrac * days - (days - 8)) / 8))
+}
+
 /**
  * Success chance and median latency of an institution at `dayFrac` (0 = window start, 1 = now).
- * The unhealthy one degrades over the last week: from 84% down to ~60%, latency rising by half.
+ * The unhealthy one degrades over the last 8 days: from 83% down to 58%, latency up by half.
  */
 export function institutionHealth(name: string, dayFrac: number, days: number) {
   const spec = INSTITUTIONS[name]
   if (name !== UNHEALTHY_INSTITUTION) return { success: spec.success, latencyMs: spec.latencyMs }
-  const decline = Math.min(1, Math.max(0, (dayFrac * days - (days - 8)) / 8))
+  const decline = unhealthyDecline(dayFrac, days)
   return { success: spec.success - 0.25 * decline, latencyMs: spec.latencyMs * (1 + 0.5 * decline) }
 }
 
 export const WORKFLOWS = [
-  { name: 'account_linking', steps: ['start', 'connect', 'verify', 'complete'], type: 'integration' },
+  {
+    name: 'account_linking',
+    steps: ['start', 'connect', 'verify', 'complete'],
+    type: 'integration',
+  },
   {
     name: 'identity_verification',
     steps: ['start', 'document_upload', 'selfie', 'review', 'complete'],
@@ -152,7 +160,11 @@ export const WORKFLOWS = [
     steps: ['select_plan', 'payment_details', 'confirm', 'complete'],
     type: 'payment',
   },
-  { name: 'onboarding', steps: ['welcome', 'profile', 'preferences', 'complete'], type: 'onboarding' },
+  {
+    name: 'onboarding',
+    steps: ['welcome', 'profile', 'preferences', 'complete'],
+    type: 'onboarding',
+  },
   {
     name: 'budget_setup',
     steps: ['start', 'categories', 'limits', 'review', 'complete'],

@@ -8,9 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { getPlatformProxy } from 'wrangler'
 import { newKey } from '../../worker/db/keys'
 import { insertSiteStatements } from '../../worker/db/sites'
-import { rebuildDirtyDays } from '../../worker/rollups'
 import { randomToken } from '../../worker/lib/crypto'
+import { rebuildDirtyDays } from '../../worker/rollups'
 import { SiteConfigSchema } from '../../worker/schemas'
+import type { DemoOptions } from './generate'
 import { loadDemo } from './load'
 
 export const DEMO_SITE_ID = 'demo-bank'
@@ -23,6 +24,42 @@ export type DemoKeys = {
   admin: string
 }
 
+/** Makes the site, its keys and its data in `db`, and builds every rollup day. */
+export async function seedDemoSite(
+  db: D1Database,
+  opts: Omit<DemoOptions, 'siteId'> & { siteId?: string } = {},
+): Promise<DemoKeys & { events: number }> {
+  const site = {
+    id: opts.siteId ?? DEMO_SITE_ID,
+    name: 'Demo Bank',
+    public_key: `pk_${randomToken(18)}`,
+    created_at: Date.now(),
+  }
+  const [admin, read, ingest] = await Promise.all(
+    (['admin', 'read', 'ingest'] as const).map((role) =>
+      newKey(db, site.id, role, `demo ${role} key`),
+    ),
+  )
+  await db.batch([
+    ...insertSiteStatements(db, site, SiteConfigSchema.parse({})),
+    admin.statement,
+    read.statement,
+    ingest.statement,
+  ])
+  const { events } = await loadDemo(db, { ...opts, siteId: site.id })
+  // The loader marks every day it wrote as dirty; build their rollups now, not at the first cron.
+  while ((await rebuildDirtyDays(db)) > 0);
+  return {
+    site_id: site.id,
+    public: site.public_key,
+    read: read.key,
+    ingest: ingest.key,
+    admin: admin.key,
+    events,
+  }
+}
+
+/** `npm start`'s step: the demo bank, if the local database has no site yet. */
 export async function createDemoSite({
   log,
 }: {
@@ -36,38 +73,10 @@ export async function createDemoSite({
 
     log('Empty database: creating the demo bank and a month of its data')
     const started = Date.now()
-    const site = {
-      id: DEMO_SITE_ID,
-      name: 'Demo Bank',
-      public_key: `pk_${randomToken(18)}`,
-      created_at: Date.now(),
-    }
-    const [admin, read, ingest] = await Promise.all(
-      (['admin', 'read', 'ingest'] as const).map((role) =>
-        newKey(db, site.id, role, `demo ${role} key`),
-      ),
-    )
-    await db.batch([
-      ...insertSiteStatements(db, site, SiteConfigSchema.parse({})),
-      admin.statement,
-      read.statement,
-      ingest.statement,
-    ])
-    const { events } = await loadDemo(db, { siteId: site.id })
-    // The loader marks every day it wrote as dirty; build all their rollups now rather than
-    // waiting for the first cron.
-    while ((await rebuildDirtyDays(db)) > 0);
+    const { events, ...keys } = await seedDemoSite(db)
     log(
       `Loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )
-
-    const keys = {
-      site_id: site.id,
-      public: site.public_key,
-      read: read.key,
-      ingest: ingest.key,
-      admin: admin.key,
-    }
     mkdirSync('.wrangler', { recursive: true })
     writeFileSync(DEMO_KEYS_FILE, JSON.stringify(keys, null, 2))
     return keys

@@ -84,7 +84,13 @@ export function journeyDropoffs(
     ).length
     const churned = users.filter((u) => u.churned_from === stage).length
     const reached = users.filter((u) => u.furthest >= s).length
-    return { stage, inactive, churned, dropped: inactive + churned, drop_rate: ratio(inactive + churned, reached) }
+    return {
+      stage,
+      inactive,
+      churned,
+      dropped: inactive + churned,
+      drop_rate: ratio(inactive + churned, reached),
+    }
   })
 }
 

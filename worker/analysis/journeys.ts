@@ -90,7 +90,5 @@ export function filterJourneys(
   users: UserJourney[],
   f: { tier?: string; device?: string },
 ): UserJourney[] {
-  return users.filter(
-    (u) => (!f.tier || u.tier === f.tier) && (!f.device || u.device === f.device),
-  )
+  return users.filter((u) => (!f.tier || u.tier === f.tier) && (!f.device || u.device === f.device))
 }

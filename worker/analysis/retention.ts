@@ -25,34 +25,43 @@ export type RetentionCohort = {
 
 export type RetentionTable = {
   cohorts: RetentionCohort[]
-  /** Per period: retained over size, summed over the cohorts that have reached the period. */
-  average: number[]
+  /**
+   * Per period: retained over size, summed over the cohorts whose period k is complete; null
+   * when none is. The last calendar interval may be partial (cut by the range's end or by now).
+   */
+  average: (number | null)[]
+  /** Whether each cohort's last period (the range's last interval) is still incomplete. */
+  partial_last_period: boolean
 }
 
 export function retentionTable(
   patterns: ActivityPattern[],
-  o: { starts: string[]; mode: RetentionMode },
+  o: { starts: string[]; mode: RetentionMode; partialLast: boolean },
 ): RetentionTable {
+  const n = o.starts.length
   const cohorts = o.starts.map((start, c) => {
-    const periods = o.starts.length - c
-    const retained = new Array<number>(periods).fill(0)
+    const retained = new Array<number>(n - c).fill(0)
     let size = 0
     for (const p of patterns) {
       if (p.cohort !== c) continue
       size += p.users
       const last = Math.max(...p.offsets)
-      for (let k = 0; k < periods; k++) {
+      for (let k = 0; k < n - c; k++) {
         if (o.mode === 'on' ? p.offsets.includes(k) : last >= k) retained[k] += p.users
       }
     }
     return { start, size, retained, percentages: retained.map((r) => percent(r, size)) }
   })
   const average = o.starts.map((_, k) => {
-    const having = cohorts.filter((c) => c.retained.length > k)
-    const retained = having.reduce((sum, c) => sum + c.retained[k], 0)
-    return percent(retained, having.reduce((sum, c) => sum + c.size, 0))
+    const complete = cohorts.filter((_, c) => c + k < n - (o.partialLast ? 1 : 0))
+    if (!complete.length) return null
+    const retained = complete.reduce((sum, c) => sum + c.retained[k], 0)
+    return percent(
+      retained,
+      complete.reduce((sum, c) => sum + c.size, 0),
+    )
   })
-  return { cohorts, average }
+  return { cohorts, average, partial_last_period: o.partialLast }
 }
 
 function percent(part: number, whole: number): number {
@@ -75,7 +84,8 @@ const DAY_MS = 86_400_000
 export function cohortStarts(
   range: { from: number; to: number },
   interval: RetentionInterval,
-): { starts: string[]; fromDay: string; toDay: string } {
+  now = Date.now(),
+): { starts: string[]; fromDay: string; toDay: string; partialLast: boolean } {
   const step = INTERVAL_DAYS[interval] * DAY_MS
   const end = Math.ceil(range.to / DAY_MS) * DAY_MS
   let start = Math.min(Math.ceil(range.from / DAY_MS) * DAY_MS, end - DAY_MS)
@@ -83,5 +93,7 @@ export function cohortStarts(
   start = Math.max(start, end - count * step)
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
   const starts = Array.from({ length: count }, (_, c) => day(start + c * step))
-  return { starts, fromDay: day(start), toDay: day(end) }
+  // The last interval is partial if the range cuts it short or it has not ended yet.
+  const partialLast = end - (start + (count - 1) * step) < step || end > now
+  return { starts, fromDay: day(start), toDay: day(end), partialLast }
 }

@@ -5,25 +5,12 @@
  * window makes it `failed`, and any other run silent for the window is `abandoned` with the
  * reason `no_activity`. Runs still inside their window are `in_progress` and left out of rates.
  */
+import type { WorkflowRunRow } from '../db/insights/workflow-runs'
 import type { STATUSES } from '../schemas'
 
 export type Status = (typeof STATUSES)[number]
 export type Outcome = 'completed' | 'failed' | 'abandoned' | 'in_progress'
 export type StepEvent = { ts: number; step: string; status: Status | null; reason: string | null }
-
-/** A run as the SQL returns it: the run's attributes and its events as a JSON array. */
-export type WorkflowRunRow = {
-  workflow: string
-  run: string
-  uid: string | null
-  tier: string | null
-  device: string | null
-  institution: string | null
-  started_at: number
-  last_at: number
-  /** JSON `[[ts, step, status, reason], …]`, in no particular order. */
-  trail: string
-}
 
 export type Run = Omit<WorkflowRunRow, 'trail'> & {
   events: StepEvent[]
@@ -37,20 +24,31 @@ export type Run = Omit<WorkflowRunRow, 'trail'> & {
 
 export const NO_ACTIVITY = 'no_activity'
 export const COMPLETE_STEP = 'complete'
-/** Events kept per run; a run is a handful of steps, so more than this is noise or abuse. */
+/** Events kept per run (its first); a run is a handful of steps, more is noise or abuse. */
 const MAX_EVENTS = 200
-const STATUS_ORDER: Record<string, number> = { started: 0, '': 1, completed: 2, failed: 3, abandoned: 4 }
+const STATUS_ORDER: Record<string, number> = {
+  started: 0,
+  '': 1,
+  completed: 2,
+  failed: 3,
+  abandoned: 4,
+}
 
 /** The trail's events in the order they happened (ties: started before the outcome). */
 export function parseTrail(trail: string): StepEvent[] {
   const raw = JSON.parse(trail) as [number, string, Status | null, string | null][]
   return raw
-    .slice(0, MAX_EVENTS)
     .map(([ts, step, status, reason]) => ({ ts, step, status, reason }))
     .sort((a, b) => a.ts - b.ts || STATUS_ORDER[a.status ?? ''] - STATUS_ORDER[b.status ?? ''])
+    .slice(0, MAX_EVENTS)
 }
 
-export function classifyRun(row: WorkflowRunRow, steps: string[], windowMs: number, now: number): Run {
+export function classifyRun(
+  row: WorkflowRunRow,
+  steps: string[],
+  windowMs: number,
+  now: number,
+): Run {
   const { trail, ...attrs } = row
   const events = parseTrail(trail)
   const last = steps[steps.length - 1]
@@ -66,11 +64,21 @@ export function classifyRun(row: WorkflowRunRow, steps: string[], windowMs: numb
   const end = events[events.length - 1]
   const silent = now - row.last_at >= windowMs
   if (end.status === 'abandoned') {
-    return { ...run, outcome: 'abandoned', drop_step: dropStep(events, steps), reason: end.reason ?? 'unknown' }
+    return {
+      ...run,
+      outcome: 'abandoned',
+      drop_step: dropStep(events, steps),
+      reason: end.reason ?? 'unknown',
+    }
   }
   if (!silent) return { ...run, outcome: 'in_progress' }
   if (end.status === 'failed') {
-    return { ...run, outcome: 'failed', drop_step: dropStep(events, steps), reason: end.reason ?? 'unknown' }
+    return {
+      ...run,
+      outcome: 'failed',
+      drop_step: dropStep(events, steps),
+      reason: end.reason ?? 'unknown',
+    }
   }
   return { ...run, outcome: 'abandoned', drop_step: dropStep(events, steps), reason: NO_ACTIVITY }
 }

@@ -6,7 +6,8 @@ import type { SiteConfig } from '../schemas'
 import { inferDropoffType, type DropoffType } from './dropoff-types'
 import { increment, quantile, rate, round } from './numbers'
 import { observedSteps, stepReports, type StepReport } from './workflow-steps'
-import { classifyRun, parseTrail, walkedPath, type Run, type WorkflowRunRow } from './workflow-runs'
+import type { WorkflowRunRow } from '../db/insights/workflow-runs'
+import { classifyRun, parseTrail, walkedPath, type Run } from './workflow-runs'
 
 export type WorkflowDef = {
   name: string
@@ -25,7 +26,12 @@ export type OutcomeCounts = {
   in_progress: number
   completion_rate: number | null
 }
-export type PathReport = { path: string[]; runs: number; completed: number; completion_rate: number }
+export type PathReport = {
+  path: string[]
+  runs: number
+  completed: number
+  completion_rate: number
+}
 export type WorkflowSummary = Omit<WorkflowDef, 'steps'> &
   OutcomeCounts & { median_duration_s: number | null; steps: StepReport[] }
 export type WorkflowReport = WorkflowSummary & {
@@ -36,8 +42,13 @@ export type WorkflowReport = WorkflowSummary & {
 export const DEFAULT_WINDOW_S = 1800
 const TOP_PATHS = 10
 const MAX_BREAKDOWN = 20
+/** Workflows not in config are listed by their number of runs, at most this many. */
+const MAX_OBSERVED = 50
 
-/** Configured workflows first, in config order, then any other workflow seen in the runs. */
+/**
+ * Configured workflows first, in config order, then the most run of the workflows seen in the
+ * runs but not configured.
+ */
 export function workflowDefs(config: SiteConfig, rows: WorkflowRunRow[]) {
   const defs = new Map<string, WorkflowDef>()
   for (const w of config.workflows) {
@@ -51,8 +62,11 @@ export function workflowDefs(config: SiteConfig, rows: WorkflowRunRow[]) {
     })
   }
   const byWorkflow = groupBy(rows, (r) => r.workflow)
-  for (const [name, list] of byWorkflow) {
-    if (defs.has(name)) continue
+  const observed = [...byWorkflow]
+    .filter(([name]) => !defs.has(name))
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_OBSERVED)
+  for (const [name, list] of observed) {
     defs.set(name, {
       name,
       steps: observedSteps(list.map((r) => ({ events: parseTrail(r.trail) }))),

@@ -34,13 +34,12 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startWorker(): Promise<RunningWorker> {
-  const state = mkdtempSync(join(tmpdir(), 'stepwise-e2e-'))
+/** `state`: a --persist-to folder to use (and keep); by default a fresh one, removed on stop. */
+export async function startWorker({ state }: { state?: string } = {}): Promise<RunningWorker> {
+  const keep = Boolean(state)
+  state ??= newStateDir()
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
-  execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
-    env,
-    stdio: 'pipe',
-  })
+  migrate(state)
   const port = await freePort()
   const child = spawn(
     WRANGLER,
@@ -77,7 +76,7 @@ export async function startWorker(): Promise<RunningWorker> {
       db?.close()
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
-      rmSync(state, { recursive: true, force: true })
+      if (!keep) rmSync(state, { recursive: true, force: true })
     },
     createSite: async (allowedOrigins) => {
       const res = await fetch(`${url}/v1/admin/sites`, {
@@ -94,6 +93,18 @@ export async function startWorker(): Promise<RunningWorker> {
       return { id: body.site.id, pk: body.public_key, admin: body.admin_key.key }
     },
   }
+}
+
+export function newStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'stepwise-e2e-'))
+}
+
+/** Applies the migrations to a --persist-to folder, as `npm start` does to .wrangler/state. */
+export function migrate(state: string): void {
+  execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    stdio: 'pipe',
+  })
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string) {

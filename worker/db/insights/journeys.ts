@@ -73,13 +73,15 @@ export async function lastSeen(
   before: number,
 ): Promise<Map<string, number>> {
   const chunks: string[][] = []
-  for (let i = 0; i < uids.length; i += LAST_SEEN_CHUNK) chunks.push(uids.slice(i, i + LAST_SEEN_CHUNK))
+  for (let i = 0; i < uids.length; i += LAST_SEEN_CHUNK)
+    chunks.push(uids.slice(i, i + LAST_SEEN_CHUNK))
   if (!chunks.length) return new Map()
   const results = await db.batch<{ uid: string; last_ts: number | null }>(
     chunks.map((c) => db.prepare(LAST_SEEN).bind(siteId, before, JSON.stringify(c))),
   )
   const seen = new Map<string, number>()
-  for (const r of results.flatMap((r) => r.results)) if (r.last_ts !== null) seen.set(r.uid, r.last_ts)
+  for (const r of results.flatMap((r) => r.results))
+    if (r.last_ts !== null) seen.set(r.uid, r.last_ts)
   return seen
 }
 

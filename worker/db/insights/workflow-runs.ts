@@ -4,7 +4,19 @@
  * Events are read from `lookback` before the period to `lookahead` after it, and a run counts
  * in the period when its first event is inside it, so runs are neither cut nor counted twice.
  */
-import type { WorkflowRunRow } from '../../analysis/workflow-runs'
+/** A run as this query returns it: the run's attributes and its events as a JSON array. */
+export type WorkflowRunRow = {
+  workflow: string
+  run: string
+  uid: string | null
+  tier: string | null
+  device: string | null
+  institution: string | null
+  started_at: number
+  last_at: number
+  /** JSON `[[ts, step, status, reason], …]`, in no particular order. */
+  trail: string
+}
 
 /** Runs one query may return; past it the answer says `truncated: true`. */
 export const MAX_RUNS = 50_000
@@ -20,7 +32,7 @@ FROM (
     ${firstOf('institution')} AS institution,
     min(ts) AS started_at, max(ts) AS last_at, max(feature = ?9) AS has_feature,
     json_group_array(json_array(ts, step, status, reason)) AS trail
-  FROM events
+  FROM events INDEXED BY events_site_type_ts
   WHERE site_id = ?1 AND type = 'step' AND ts >= ?2 AND ts < ?3
     AND (?6 IS NULL OR workflow = ?6)
   GROUP BY workflow, run

@@ -42,7 +42,8 @@ export const FunnelBodySchema = z
     window: z
       .string()
       .refine(
-        (w) => WINDOW_PATTERN.test(w) && windowMs(w) >= MIN_WINDOW_MS && windowMs(w) <= MAX_WINDOW_MS,
+        (w) =>
+          WINDOW_PATTERN.test(w) && windowMs(w) >= MIN_WINDOW_MS && windowMs(w) <= MAX_WINDOW_MS,
         'must be a window from 5m to 90d, like 30m, 12h or 14d',
       )
       .default('14d'),

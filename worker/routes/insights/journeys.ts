@@ -64,7 +64,12 @@ journeys.get('/', requireRole('read'), async (c) => {
   const asOf = Math.min(range.to, Date.now())
   const inactiveMs = q.inactive_days * DAY_MS
   const quiet = users.filter((u) => !u.churned && asOf - u.last_ts >= inactiveMs)
-  const seen = await lastSeen(c.env.DB, siteId, quiet.map((u) => u.uid), asOf)
+  const seen = await lastSeen(
+    c.env.DB,
+    siteId,
+    quiet.map((u) => u.uid),
+    asOf,
+  )
   const conversions = await firstConversions(c.env.DB, siteId, range.from, range.to)
   return c.json({
     range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },

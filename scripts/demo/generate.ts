@@ -1,0 +1,76 @@
+/**
+ * Deterministic demo data for a bank's app: `generateDemo({ siteId })` returns the site config
+ * and a month of events that tell one believable story.
+ *
+ * The story: 2,400 customers (40% already with the bank, 60% signing up during the month)
+ * over free / plus / premium (≈ 65 / 25 / 10 by the end). New users go awareness →
+ * consideration → signup → onboarding → identity verification → account linking, then use
+ * features, climb the lifecycle stages, sometimes upgrade, sometimes churn. Existing users'
+ * bank consents expire now and then, sending them through account linking again. Ten banks
+ * are linked; `northwind_credit_union` is unhealthy (≈ 77% connection success, p95 latency
+ * ≈ 9 s, degrading over the last 8 days) while the others succeed ≥ 97%.
+ *
+ * Planted for the insights to find:
+ * - account_linking's `verify` step drops ≈ 25% of the runs that reach it (every other step
+ *   < 11%), half of them for `mfa_timeout`, and half of them at northwind_credit_union;
+ * - investment_tracking is used by half the premium users and rated highest (≈ 4.6), while
+ *   plus users rarely find it — and the plus users who do upgrade far more often (upsell).
+ *
+ * Each user is simulated from a stream seeded by (seed, user index), so the same options give
+ * the same events, and `demoEventChunks` can stream millions of events user by user.
+ */
+import type { EventRow, SiteConfig } from '../../worker/schemas'
+import { demoConfig } from './catalog'
+import { tellUserStory, type World } from './user-story'
+
+export type DemoOptions = {
+  siteId: string
+  seed?: number
+  /** End of the window, ms epoch; nothing is later than this. */
+  now?: number
+  days?: number
+  users?: number
+}
+
+/** Events a user produces on average over 30 days (measured: 85–88). */
+export const EVENTS_PER_USER_30D = 86
+
+function world(opts: DemoOptions): World & { users: number } {
+  return {
+    siteId: opts.siteId,
+    seed: opts.seed ?? 42,
+    now: opts.now ?? Date.now(),
+    days: opts.days ?? 30,
+    users: opts.users ?? 2400,
+  }
+}
+
+/** Streams the events in chunks of `chunkSize` (the last may be smaller), user by user. */
+export function* demoEventChunks(opts: DemoOptions, chunkSize = 5000): Generator<EventRow[]> {
+  const w = world(opts)
+  let buffer: EventRow[] = []
+  for (let i = 0; i < w.users; i++) {
+    tellUserStory(w, i, buffer)
+    while (buffer.length >= chunkSize) {
+      yield buffer.slice(0, chunkSize)
+      buffer = buffer.slice(chunkSize)
+    }
+  }
+  if (buffer.length) yield buffer
+}
+
+export function generateDemo(opts: DemoOptions): { config: SiteConfig; events: EventRow[] } {
+  const w = world(opts)
+  const events: EventRow[] = []
+  for (let i = 0; i < w.users; i++) tellUserStory(w, i, events)
+  return { config: demoConfig(), events }
+}
+
+/**
+ * A users count that yields roughly `events` events over `days` days, for benchmarks:
+ * 1,000,000 events over 30 days ≈ 11,600 users. Longer windows give each user more sessions
+ * but also spread the signups, hence the power below 1 (fitted on 7, 30 and 90 days).
+ */
+export function usersForEvents(events: number, days = 30): number {
+  return Math.max(1, Math.round(events / (EVENTS_PER_USER_30D * Math.pow(days / 30, 0.75))))
+}

@@ -1,0 +1,75 @@
+/**
+ * DESIGN §8: the funnel, journey and retention queries and the activity rollup rebuilds go
+ * through an index with a bound, and never scan `events` (or a rollup) from end to end.
+ */
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { FUNNEL_EVENTS_PAGE } from '../../../worker/db/insights/funnel'
+import {
+  FIRST_CONVERSIONS,
+  LAST_SEEN,
+  STAGE_EVENTS_PAGE,
+} from '../../../worker/db/insights/journeys'
+import { RETENTION_PATTERNS } from '../../../worker/db/insights/retention'
+import {
+  REBUILD_DAILY_FEATURE_USERS,
+  REBUILD_DAILY_USER_ACTIVITY,
+  UPSERT_USER_FIRST_SEEN,
+} from '../../../worker/rollups/activity'
+
+const list = JSON.stringify(['a', 'b'])
+const QUERIES: [string, string, unknown[]][] = [
+  [
+    'funnel events page',
+    FUNNEL_EVENTS_PAGE,
+    ['s', 'page', 0, '', 9, 'free', null, list, list, list, list, list, list, 5000],
+  ],
+  ['stage events page', STAGE_EVENTS_PAGE, ['s', 0, '', 9, 'f', '2026-01-01', '2026-02-01', 5000]],
+  ['last seen', LAST_SEEN, ['s', 9, list]],
+  ['first conversions', FIRST_CONVERSIONS, ['s', 0, 9, 10]],
+  [
+    'retention patterns',
+    RETENTION_PATTERNS,
+    ['s', '2026-01-01', '2026-02-01', 7, 'free', 'mobile', 'f'],
+  ],
+  ['rebuild daily_user_activity', REBUILD_DAILY_USER_ACTIVITY, ['s', '2026-01-01', 0, 9]],
+  ['upsert user_first_seen', UPSERT_USER_FIRST_SEEN, ['s', '2026-01-01']],
+  ['rebuild daily_feature_users', REBUILD_DAILY_FEATURE_USERS, ['s', '2026-01-01', 0, 9]],
+]
+
+/** How each table may be read: raw events only through an index with a time or user bound. */
+const ALLOWED_READS = [
+  /^SEARCH \w+ USING (COVERING )?INDEX events_site_type_ts \(site_id=\? AND type=\? AND .*ts[<>]/,
+  /^SEARCH \w+ USING (COVERING )?INDEX events_site_uid_ts \(site_id=\? AND uid=\?/,
+  /^SEARCH \w+ USING (COVERING )?INDEX (daily_user_activity_uid|daily_feature_users_uid) \(site_id=\? AND /,
+  /^SEARCH \w+ USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day[<>]/,
+  /^SEARCH \w+ USING PRIMARY KEY \(site_id=\? AND day[<>=]/,
+  // the small derived sets: a bound JSON list, a CTE
+  /^SCAN (j|json_each) VIRTUAL TABLE/,
+  /^SCAN (patterns|members|cohort_users)\b/,
+]
+
+async function plan(sql: string, params: unknown[]): Promise<string[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>()
+  return results.map((r) => r.detail)
+}
+
+describe('funnel, journey and retention query plans', () => {
+  for (const [name, sql, params] of QUERIES) {
+    it(`${name} reads through an index and never scans events`, async () => {
+      const reads = (await plan(sql, params)).filter((d) => /^(SCAN|SEARCH) /.test(d))
+      expect(reads.length).toBeGreaterThan(0)
+      for (const read of reads) {
+        expect(read).not.toMatch(
+          /^SCAN (events|daily_user_activity|user_first_seen|daily_feature_users)\b/,
+        )
+        expect(
+          ALLOWED_READS.some((r) => r.test(read)),
+          read,
+        ).toBe(true)
+      }
+    })
+  }
+})

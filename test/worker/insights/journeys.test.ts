@@ -1,0 +1,131 @@
+/** `GET /v1/sites/:site/journeys` through the app, on events stored in D1. */
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { StoredEvent } from './stored-events'
+import { at, getJson, readableSite, store } from './stored-events'
+
+const DAY = 86_400_000
+const D0 = at('2026-03-02T09:00:00Z')
+const PERIOD = 'from=2026-03-02&to=2026-03-31'
+
+const stage = (uid: string, day: number, s: string, extra: Partial<StoredEvent> = {}) =>
+  ({ type: 'stage', stage: s, uid, ts: D0 + day * DAY, ...extra }) as StoredEvent
+
+let site: string
+let key: string
+
+beforeAll(async () => {
+  const s = await readableSite()
+  site = s.site.id
+  key = s.key
+  await store(site, [
+    // u1 walks to feature_usage, converts on day 5, then goes quiet for 25 days
+    stage('u1', 0, 'awareness', { tier: 'premium' }),
+    stage('u1', 1, 'consideration'),
+    stage('u1', 2, 'onboarding'),
+    stage('u1', 3, 'feature_discovery'),
+    stage('u1', 5, 'feature_usage', { tier: 'premium' }),
+    { type: 'conversion', name: 'first_feature_use', uid: 'u1', ts: D0 + 5 * DAY },
+    // u2 skips consideration and churns from onboarding
+    stage('u2', 0, 'awareness', { tier: 'free' }),
+    stage('u2', 1, 'onboarding'),
+    stage('u2', 3, 'churn'),
+    // u3 stops at consideration; last seen on day 4
+    stage('u3', 1, 'awareness', { tier: 'free' }),
+    stage('u3', 2, 'consideration'),
+    { type: 'page', path: '/', uid: 'u3', ts: D0 + 4 * DAY },
+    // u4 is at onboarding and was seen on day 27: still active
+    stage('u4', 20, 'awareness', { tier: 'free' }),
+    stage('u4', 25, 'onboarding'),
+    { type: 'page', path: '/', uid: 'u4', ts: D0 + 27 * DAY },
+    // u5 is on another journey
+    stage('u5', 0, 'awareness', { journey: 'premium_upgrade' }),
+  ])
+})
+
+const journeys = (query = '') => getJson(`/v1/sites/${site}/journeys?${PERIOD}${query}`, key)
+
+describe('GET /journeys', () => {
+  it('gives reach, current stage and conversion per stage', async () => {
+    const { status, body } = await journeys()
+    expect(status).toBe(200)
+    expect(body.journey).toBe('lifecycle')
+    expect(body.journeys).toEqual(['lifecycle', 'premium_upgrade'])
+    expect(
+      body.stages.map((s: any) => [s.stage, s.reached, s.current, s.conversion_to_next]),
+    ).toEqual([
+      ['awareness', 4, 0, 1],
+      ['consideration', 4, 1, 0.75],
+      ['onboarding', 3, 1, 0.3333],
+      ['feature_discovery', 1, 0, 1],
+      ['feature_usage', 1, 1, 0],
+      ['advanced_usage', 0, 0, 0],
+      ['advocacy', 0, 0, null],
+      ['churn', 1, 1, null],
+    ])
+    // onboarding reached after 2 (u1), 1 (u2) and 5 (u4) days → median 2 days
+    expect(body.stages[2].median_time_to_reach_s).toBe(2 * 86_400)
+  })
+
+  it('rates success as reaching feature_usage without churning', async () => {
+    const { body } = await journeys()
+    expect(body).toMatchObject({
+      success_stage: 'feature_usage',
+      entered: 4,
+      succeeded: 1,
+      success_rate: 0.25,
+    })
+  })
+
+  it('lists consecutive transitions', async () => {
+    const { body } = await journeys()
+    expect(body.transitions).toEqual([
+      { from: 'awareness', to: 'consideration', count: 2, users: 2 },
+      { from: 'awareness', to: 'onboarding', count: 2, users: 2 },
+      { from: 'consideration', to: 'onboarding', count: 1, users: 1 },
+      { from: 'feature_discovery', to: 'feature_usage', count: 1, users: 1 },
+      { from: 'onboarding', to: 'churn', count: 1, users: 1 },
+      { from: 'onboarding', to: 'feature_discovery', count: 1, users: 1 },
+    ])
+  })
+
+  it('counts drop-offs from inactivity (any event counts as activity) and churn', async () => {
+    const { body } = await journeys()
+    expect(body.inactive_days).toBe(14)
+    expect(body.dropoffs.filter((d: any) => d.dropped)).toEqual([
+      { stage: 'consideration', inactive: 1, churned: 0, dropped: 1, drop_rate: 0.25 },
+      { stage: 'onboarding', inactive: 0, churned: 1, dropped: 1, drop_rate: 0.3333 },
+      { stage: 'feature_usage', inactive: 1, churned: 0, dropped: 1, drop_rate: 1 },
+    ])
+    // with 30 days of grace nobody is inactive yet: only the churn remains
+    const { body: lenient } = await journeys('&inactive_days=30')
+    expect(lenient.dropoffs.filter((d: any) => d.dropped).map((d: any) => d.stage)).toEqual([
+      'onboarding',
+    ])
+  })
+
+  it('lists conversion points with rate and time from first seen', async () => {
+    const { body } = await journeys()
+    expect(body.conversion_points).toEqual([
+      { name: 'first_feature_use', users: 1, rate: 0.25, median_time_from_first_seen_s: 432_000 },
+    ])
+  })
+
+  it('answers for another journey type', async () => {
+    const { body } = await journeys('&journey=premium_upgrade')
+    expect(body.entered).toBe(1)
+    expect(body.stages[0]).toMatchObject({ stage: 'awareness', reached: 1, current: 1 })
+    expect(body.conversion_points).toEqual([])
+  })
+
+  it('filters users by their latest tier', async () => {
+    const { body } = await journeys('&tier=premium')
+    expect(body.entered).toBe(1)
+    expect(body.success_rate).toBe(1)
+  })
+
+  it('refuses a bad inactive_days with a 400', async () => {
+    const { status, body } = await journeys('&inactive_days=0')
+    expect(status).toBe(400)
+    expect(body.error.code).toBe('invalid_query')
+  })
+})

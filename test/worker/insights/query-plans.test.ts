@@ -1,0 +1,59 @@
+/**
+ * DESIGN §8: every hot query's plan uses an index (or a rollup's primary key) and never scans
+ * `events` or a rollup table from end to end.
+ */
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { ACTIVITY_SQL } from '../../../worker/db/insights/activity'
+import { CONNECTIONS_SQL } from '../../../worker/db/insights/connections'
+import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons'
+import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
+import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
+import { STAGE_REACH_SQL } from '../../../worker/db/insights/stage-reach'
+import { WORKFLOW_RUNS_SQL } from '../../../worker/db/insights/workflow-runs'
+import { REBUILD_CONNECTION_DAYS } from '../../../worker/rollups/connection-days'
+import { REBUILD_FEATURE_DAYS, REBUILD_FEATURE_REASONS } from '../../../worker/rollups/feature-days'
+import { REBUILD_USER_DAYS } from '../../../worker/rollups/user-days'
+
+const days = ['s', '2026-01-01', '2026-01-31']
+const TIERS = JSON.stringify([{ name: 'free', monthly_price: 0 }])
+const QUERIES: [string, string, unknown[]][] = [
+  ['workflow runs', WORKFLOW_RUNS_SQL, ['s', 0, 9, 0, 9, null, null, null, null, 10]],
+  ['stage reach', STAGE_REACH_SQL, ['s', 0, 9, null, null]],
+  ['live totals', LIVE_TOTALS_SQL, ['s', 0, 9]],
+  ['live minutes', LIVE_MINUTES_SQL, ['s', 0, 9]],
+  ['feature stats', FEATURE_STATS_SQL, [...days, null, null, null, '2026-01-24', TIERS]],
+  ['feature reasons', FEATURE_REASONS_SQL, [...days, null, null, null]],
+  ['connections', CONNECTIONS_SQL, [...days, null, null]],
+  ['activity', ACTIVITY_SQL, [...days, null, null]],
+  ['user days rebuild', REBUILD_USER_DAYS, ['s', 0, 9, '2026-01-01']],
+  ['feature days rebuild', REBUILD_FEATURE_DAYS, ['s', 0, 9, '2026-01-01']],
+  ['feature reasons rebuild', REBUILD_FEATURE_REASONS, ['s', 0, 9, '2026-01-01']],
+  ['connection days rebuild', REBUILD_CONNECTION_DAYS, ['s', 0, 9, '2026-01-01']],
+]
+
+/**
+ * A read of raw events must go through the (site_id, type, ts) index with a time bound (the
+ * primary key alone, `site_id=?`, is every event the site ever sent); a rollup read must
+ * bound the day on its primary key.
+ */
+const BOUNDED_READ =
+  /^SEARCH (events USING (COVERING )?INDEX events_site_type_ts \(.*ts[<>]|rollup_\w+ USING PRIMARY KEY \(site_id=\? AND day[<>=])/
+
+async function plan(sql: string, params: unknown[]): Promise<string[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>()
+  return results.map((r) => r.detail)
+}
+
+describe('insight query plans', () => {
+  for (const [name, sql, params] of QUERIES) {
+    it(`${name} reads through an index and scans no table end to end`, async () => {
+      const details = await plan(sql, params)
+      const reads = details.filter((d) => /\b(SCAN|SEARCH) (events|rollup_\w+)\b/.test(d))
+      expect(reads.length).toBeGreaterThan(0)
+      for (const read of reads) expect(read).toMatch(BOUNDED_READ)
+    })
+  }
+})

@@ -1,0 +1,54 @@
+/**
+ * `GET /v1/sites/:site/dashboard`: what the overview page shows, in one call — the period's
+ * KPIs and daily series, the top opportunities, the worst drop-offs and each workflow's
+ * completion.
+ */
+import { Hono } from 'hono'
+import { AnalysisQuerySchema } from '../../analysis/period'
+import { round, rate } from '../../analysis/numbers'
+import { rollupDays } from '../../analysis/rollup-days'
+import { outcomeCounts } from '../../analysis/workflows'
+import { activity } from '../../db/insights/activity'
+import type { AppEnv } from '../../env'
+import { parse } from '../../lib/errors'
+import { requireRole } from '../../middleware/auth'
+import { loadOpportunities } from './load'
+import { insightRequest, periodOf } from './request'
+
+const QuerySchema = AnalysisQuerySchema
+
+const dashboard = new Hono<AppEnv>()
+
+dashboard.get('/', requireRole('read'), async (c) => {
+  const r = await insightRequest(c, parse(QuerySchema, c.req.query(), 'query'))
+  const [act, found] = await Promise.all([
+    activity(r.db, r.siteId, rollupDays(r.range), r.filters),
+    loadOpportunities(r),
+  ])
+  const workflows = found.dropoffs.workflows.map(({ def, runs }) => ({
+    name: def.name,
+    ...outcomeCounts(runs),
+  }))
+  const decided = workflows.reduce((s, w) => s + w.started - w.in_progress, 0)
+  const completed = workflows.reduce((s, w) => s + w.completed, 0)
+  const attempts = found.connections.reduce((s, x) => s + x.attempts, 0)
+  const connected = found.connections.reduce((s, x) => s + x.completed, 0)
+  return c.json({
+    period: periodOf(r),
+    truncated: found.truncated,
+    kpis: {
+      active_users: act.total.active_users,
+      sessions: act.total.sessions,
+      events: act.total.events,
+      revenue: round(act.total.revenue, 2),
+      workflow_completion_rate: round(rate(completed, decided), 4),
+      connection_success_rate: round(rate(connected, attempts), 4),
+    },
+    series: act.days.map((d) => ({ ...d, revenue: round(d.revenue, 2) })),
+    top_opportunities: found.opportunities.slice(0, 3),
+    worst_dropoffs: found.dropoffs.points.filter((p) => p.dropped > 0).slice(0, 5),
+    workflows,
+  })
+})
+
+export default dashboard

@@ -1,0 +1,111 @@
+/**
+ * Loading what the insight endpoints share: each loader runs its queries (in parallel) and
+ * hands the rows to the pure analyses. Routes pick the loaders they need; the dashboard and
+ * opportunities use most of them.
+ */
+import { dropoffReport } from '../../analysis/dropoff-impact'
+import type { Prices } from '../../analysis/dropoffs'
+import { featureValueByTier } from '../../analysis/feature-value'
+import { detectOpportunities } from '../../analysis/opportunities'
+import type { Filters, Range } from '../../analysis/period'
+import { daysBefore, rollupDays } from '../../analysis/rollup-days'
+import { DEFAULT_VALUE_WEIGHTS, type ValueWeights } from '../../analysis/value-score'
+import { classifyRuns, workflowDefs, DEFAULT_WINDOW_S } from '../../analysis/workflows'
+import { connections } from '../../db/insights/connections'
+import { featureReasons } from '../../db/insights/feature-reasons'
+import { featureStats } from '../../db/insights/feature-stats'
+import { stageReach } from '../../db/insights/stage-reach'
+import { workflowRuns } from '../../db/insights/workflow-runs'
+import type { SiteConfig } from '../../schemas'
+
+export type InsightRequest = {
+  db: D1Database
+  siteId: string
+  config: SiteConfig
+  range: Range
+  filters: Filters
+  now: number
+}
+
+/** Runs are read this far around the period: the longest conversion window, at most 7 days. */
+const MAX_LOOKBACK_MS = 7 * 86_400_000
+
+export async function loadWorkflows(r: InsightRequest, workflow?: string) {
+  const windows = r.config.workflows.map((w) => w.conversion_window_s)
+  const lookbackMs = Math.min(MAX_LOOKBACK_MS, Math.max(DEFAULT_WINDOW_S, ...windows) * 1000)
+  const { rows, truncated } = await workflowRuns(r.db, {
+    siteId: r.siteId,
+    from: r.range.from,
+    to: r.range.to,
+    lookbackMs,
+    workflow,
+    ...r.filters,
+  })
+  const { defs, rowsOf } = workflowDefs(r.config, rows)
+  const workflows = defs
+    .filter((def) => !workflow || def.name === workflow)
+    .map((def) => ({ def, runs: classifyRuns(def, rowsOf(def.name), r.now) }))
+  return { workflows, truncated }
+}
+
+export function valueWeights(config: SiteConfig): ValueWeights {
+  const set = Object.entries(config.value_weights ?? {}).filter(([, v]) => v !== undefined)
+  return { ...DEFAULT_VALUE_WEIGHTS, ...Object.fromEntries(set) }
+}
+
+/** Feature value by tier, and the rows it came from (drop-offs and opportunities use them). */
+export async function loadFeatureValue(r: InsightRequest) {
+  const days = rollupDays(r.range)
+  const cutoff = daysBefore(days.to_day, 7)
+  const stats = await featureStats(r.db, r.siteId, days, r.filters, cutoff, r.config.tiers)
+  const weights = valueWeights(r.config)
+  const order = r.config.tiers.map((t) => t.name)
+  const tiers = featureValueByTier(stats.usage, stats.users, stats.tiers, weights, order)
+  return { weights, tiers, stats }
+}
+
+export function pricesOf(config: SiteConfig): Prices {
+  return new Map(config.tiers.map((t) => [t.name, t.monthly_price]))
+}
+
+export async function loadDropoffs(r: InsightRequest, value?: ReturnType<typeof loadFeatureValue>) {
+  const days = rollupDays(r.range)
+  const [{ workflows, truncated }, { stats }, reasons] = await Promise.all([
+    loadWorkflows(r),
+    value ?? loadFeatureValue(r),
+    featureReasons(r.db, r.siteId, days, r.filters),
+  ])
+  const prices = pricesOf(r.config)
+  return {
+    ...dropoffReport(workflows, stats.access, reasons, prices),
+    workflows,
+    reasons,
+    truncated,
+  }
+}
+
+export async function loadOpportunities(r: InsightRequest) {
+  const days = rollupDays(r.range)
+  const value = loadFeatureValue(r)
+  const [dropoffs, { tiers, stats }, conns, stages] = await Promise.all([
+    loadDropoffs(r, value),
+    value,
+    connections(r.db, r.siteId, days, r.filters),
+    stageReach(r.db, r.siteId, r.range, r.filters),
+  ])
+  const opportunities = detectOpportunities({
+    config: r.config,
+    range: r.range,
+    prices: pricesOf(r.config),
+    dropoffs: dropoffs.points,
+    workflows: dropoffs.workflows,
+    connections: conns,
+    featureValue: tiers,
+    featureUsage: stats.usage,
+    featureAccess: stats.access,
+    featureReasons: dropoffs.reasons,
+    upgrades: stats.upgrades,
+    stages,
+  })
+  return { opportunities, dropoffs, connections: conns, truncated: dropoffs.truncated }
+}

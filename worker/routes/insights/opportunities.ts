@@ -1,0 +1,20 @@
+/** `GET /v1/sites/:site/opportunities` (DESIGN §7.7): detected, explained, ranked by priority. */
+import { Hono } from 'hono'
+import type { AppEnv } from '../../env'
+import { parse } from '../../lib/errors'
+import { requireRole } from '../../middleware/auth'
+import { loadOpportunities } from './load'
+import { insightRequest, periodOf, withLimit } from './request'
+
+const QuerySchema = withLimit(20, 100)
+
+const opportunities = new Hono<AppEnv>()
+
+opportunities.get('/', requireRole('read'), async (c) => {
+  const q = parse(QuerySchema, c.req.query(), 'query')
+  const r = await insightRequest(c, q)
+  const { opportunities: list, truncated } = await loadOpportunities(r)
+  return c.json({ period: periodOf(r), truncated, opportunities: list.slice(0, q.limit) })
+})
+
+export default opportunities
