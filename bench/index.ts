@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, printed as tables. Numbers, not assertions: copy them
  * into the README's benchmark table when they change.
  */
+import { benchDashboard } from './dashboard'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
 
 const BENCHES: [string, () => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
   ['Insights', benchInsights],
+  ['Dashboard', benchDashboard],
 ]
 
 const only = process.argv[2]

@@ -82,7 +82,8 @@ export function siteClient(key: string, siteId: string): SiteClient {
   const base = `/v1/sites/${encodeURIComponent(siteId)}`
   return {
     siteId,
-    get: (path, query, signal) => request(key, 'GET', withQuery(base + path, query), undefined, signal),
+    get: (path, query, signal) =>
+      request(key, 'GET', withQuery(base + path, query), undefined, signal),
     post: (path, body, query, signal) =>
       request(key, 'POST', withQuery(base + path, query), body, signal),
   }

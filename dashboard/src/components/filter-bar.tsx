@@ -1,6 +1,7 @@
 /** Period, tier and device: one bar above every view, all of it kept in the URL. */
 import { useEffect, useState } from 'preact/hooks'
 import { useSite } from '../hooks/use-site'
+import { Field } from './bits'
 import {
   describeFilters,
   hasFilters,
@@ -32,10 +33,10 @@ export function FilterBar() {
   )
 
   return (
-    <form class="filters" aria-label="Period and filters" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        <span>Period</span>
+    <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <Field id="filter-period" label="Period">
         <select
+          id="filter-period"
           name="period"
           value={state.period}
           onChange={(e) =>
@@ -48,12 +49,12 @@ export function FilterBar() {
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       {state.period === 'custom' && (
         <>
-          <label>
-            <span>From</span>
+          <Field id="filter-from" label="From">
             <input
+              id="filter-from"
               type="date"
               name="from"
               value={from}
@@ -63,10 +64,10 @@ export function FilterBar() {
                 applyRange(e.currentTarget.value, to)
               }}
             />
-          </label>
-          <label>
-            <span>To</span>
+          </Field>
+          <Field id="filter-to" label="To">
             <input
+              id="filter-to"
               type="date"
               name="to"
               value={to}
@@ -76,12 +77,12 @@ export function FilterBar() {
                 applyRange(from, e.currentTarget.value)
               }}
             />
-          </label>
+          </Field>
         </>
       )}
-      <label>
-        <span>Tier</span>
+      <Field id="filter-tier" label="Tier">
         <select
+          id="filter-tier"
           name="tier"
           value={state.tier ?? ''}
           onChange={(e) => navigate(withTier(state, e.currentTarget.value || undefined))}
@@ -93,10 +94,10 @@ export function FilterBar() {
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        <span>Device</span>
+      </Field>
+      <Field id="filter-device" label="Device">
         <select
+          id="filter-device"
           name="device"
           value={state.device ?? ''}
           onChange={(e) =>
@@ -110,7 +111,7 @@ export function FilterBar() {
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       {hasFilters(state) && (
         <button
           type="button"

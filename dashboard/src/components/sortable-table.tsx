@@ -33,7 +33,10 @@ export function SortableTable<T>(props: Props<T>) {
   const column = props.columns.find((c) => c.key === order.key && c.value)
   const rows = column?.value ? sortRows(props.rows, order, column.value) : props.rows
   const sortBy = (key: string) =>
-    navigate({ ...state, params: { ...state.params, [param]: formatSort(toggleSort(order, key)) } }, true)
+    navigate(
+      { ...state, params: { ...state.params, [param]: formatSort(toggleSort(order, key)) } },
+      true,
+    )
 
   return (
     <div class="table-wrap">

@@ -4,11 +4,12 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot'
+import { formatDay } from '../lib/format'
 
 export type Series = { label: string; values: (number | null)[]; color?: string }
 
 type Props = {
-  /** Unix seconds, ascending. */
+  /** Unix seconds of UTC days, ascending: one point per day. */
   x: number[]
   series: Series[]
   height?: number
@@ -37,8 +38,16 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
           legend: { show: series.length > 1 },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true } },
+          // Days are UTC days, as everywhere in Stepwise.
+          tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
           axes: [
-            { stroke: '#6b7280', grid: { stroke: '#e5e7eb' } },
+            {
+              stroke: '#6b7280',
+              grid: { stroke: '#e5e7eb' },
+              // Whole days only, labelled like the rest of the dashboard.
+              incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400],
+              values: (_u, vals) => vals.map((v) => formatDay(v * 1000)),
+            },
             {
               stroke: '#6b7280',
               grid: { stroke: '#e5e7eb' },
@@ -47,13 +56,15 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
             },
           ],
           series: [
-            {},
+            { label: 'Day', value: (_u, v) => (v === null ? '–' : formatDay(v * 1000)) },
             ...series.map((s, i) => ({
               label: s.label,
               stroke: s.color ?? PALETTE[i % PALETTE.length],
               width: 2,
               points: { show: x.length < 40 },
-              value: format ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)) : undefined,
+              value: format
+                ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v))
+                : undefined,
             })),
           ],
         }

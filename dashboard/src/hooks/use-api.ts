@@ -1,6 +1,6 @@
 /**
- * Loads one API resource for a view, re-fetching when its path or query changes and
- * cancelling the previous request, so a fast click through periods never shows stale numbers.
+ * Loads one API resource for a view, re-fetching when its request changes and cancelling the
+ * previous one, so a fast click through periods never shows stale numbers.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { ApiFailure, type Query } from '../api/client'
@@ -13,40 +13,60 @@ export type Resource<T> =
 
 export type ApiResource<T> = Resource<T> & { reload: () => void }
 
-/** GET `path` (relative to the site) with `query`; `path: null` waits. `refreshMs` polls. */
-export function useApi<T>(path: string | null, query: Query = {}, refreshMs = 0): ApiResource<T> {
-  const { client } = useSite()
+/**
+ * Runs `load` whenever `key` changes (`key: null` waits). With `refreshMs`, polls quietly:
+ * a failed background refresh keeps the numbers already on screen.
+ */
+export function useResource<T>(
+  key: string | null,
+  load: (signal: AbortSignal) => Promise<T>,
+  refreshMs = 0,
+): ApiResource<T> {
   const [state, setState] = useState<Resource<T>>({ status: 'loading' })
   const [nonce, setNonce] = useState(0)
-  const key = path === null ? null : JSON.stringify([path, query])
 
   useEffect(() => {
-    if (key === null || path === null) return
+    if (key === null) return
     const ctrl = new AbortController()
     let timer: ReturnType<typeof setTimeout> | undefined
-    const load = (quiet: boolean) => {
+    const run = (quiet: boolean) => {
       if (!quiet) setState({ status: 'loading' })
-      client
-        .get<T>(path, query, ctrl.signal)
-        .then((data) => setState({ status: 'ok', data }))
+      load(ctrl.signal)
+        .then((data) => !ctrl.signal.aborted && setState({ status: 'ok', data }))
         .catch((err: unknown) => {
-          if (ctrl.signal.aborted) return
-          // A failed background refresh keeps the numbers already on screen.
-          if (quiet) return
+          if (ctrl.signal.aborted || quiet) return
           setState({ status: 'error', error: asFailure(err) })
         })
         .finally(() => {
-          if (refreshMs && !ctrl.signal.aborted) timer = setTimeout(() => load(true), refreshMs)
+          if (refreshMs && !ctrl.signal.aborted) timer = setTimeout(() => run(true), refreshMs)
         })
     }
-    load(false)
+    run(false)
     return () => {
       ctrl.abort()
       clearTimeout(timer)
     }
-  }, [key, nonce, client, refreshMs])
+  }, [key, nonce, refreshMs])
 
   return { ...state, reload: () => setNonce((n) => n + 1) }
+}
+
+/** GET `path` (relative to `/v1/sites/:site`) with `query`; `path: null` waits. */
+export function useApi<T>(path: string | null, query: Query = {}, refreshMs = 0): ApiResource<T> {
+  const { client } = useSite()
+  const key = path === null ? null : JSON.stringify([client.siteId, path, query])
+  return useResource(key, (signal) => client.get<T>(path!, query, signal), refreshMs)
+}
+
+/** POST `body` to `path`; re-posts when the body or query changes. */
+export function useApiPost<T>(
+  path: string | null,
+  body: unknown,
+  query: Query = {},
+): ApiResource<T> {
+  const { client } = useSite()
+  const key = path === null ? null : JSON.stringify([client.siteId, path, body, query])
+  return useResource(key, (signal) => client.post<T>(path!, body, query, signal))
 }
 
 export function asFailure(err: unknown): ApiFailure {

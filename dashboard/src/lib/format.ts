@@ -36,6 +36,7 @@ export function formatPoints(pp: number | null | undefined): string {
 export function formatDuration(seconds: number | null | undefined): string {
   if (missing(seconds)) return NONE
   const s = Math.abs(seconds)
+  if (s === 0) return '0s'
   if (s < 1) return `${Math.round(s * 1000)}ms`
   if (s < 60) return `${Math.round(s * 10) / 10}s`.replace(/\.0s$/, 's')
   const total = Math.round(s)

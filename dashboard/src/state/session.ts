@@ -20,7 +20,8 @@ export function keyProblem(key: string): string | null {
   if (k.startsWith('pk_')) {
     return 'That is the public key the tracker uses. Sign in with a secret read key (sk_…).'
   }
-  if (!k.startsWith('sk_')) return 'Stepwise keys start with sk_. Check that the whole key was copied.'
+  if (!k.startsWith('sk_'))
+    return 'Stepwise keys start with sk_. Check that the whole key was copied.'
   if (/\s/.test(k)) return 'A key has no spaces. Check that the whole key was copied.'
   return null
 }

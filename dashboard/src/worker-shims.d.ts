@@ -1,0 +1,27 @@
+/**
+ * The dashboard imports response types from the worker's analysis modules, and some of those
+ * name row types declared next to their SQL, in files that mention D1. The real
+ * @cloudflare/workers-types would clash with the DOM library, so this declares the small D1
+ * surface those files use, for type checking only; nothing of it reaches the bundle.
+ */
+interface D1Meta {
+  changes: number
+  [key: string]: unknown
+}
+interface D1Result<T = unknown> {
+  results: T[]
+  success: boolean
+  meta: D1Meta
+}
+interface D1PreparedStatement {
+  bind(...values: unknown[]): D1PreparedStatement
+  first<T = unknown>(column?: string): Promise<T | null>
+  all<T = unknown>(): Promise<D1Result<T>>
+  run<T = unknown>(): Promise<D1Result<T>>
+  raw<T = unknown[]>(): Promise<T[]>
+}
+interface D1Database {
+  prepare(query: string): D1PreparedStatement
+  batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]>
+  exec(query: string): Promise<unknown>
+}
