@@ -17,7 +17,9 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
                 // A real limiter with a tiny budget, swapped in where a test needs to hit it.
-                ratelimits: { TIGHT_LIMIT: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
+                ratelimits: {
+                  TIGHT_LIMIT: { namespace_id: '9001', simple: { limit: 3, period: 60 } },
+                },
               },
             }),
           ],

@@ -5,11 +5,13 @@
 import { benchDashboard } from './dashboard'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
+import { benchTracker } from './tracker'
 
 const BENCHES: [string, () => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
   ['Insights', benchInsights],
   ['Dashboard', benchDashboard],
+  ['Tracker', benchTracker],
 ]
 
 const only = process.argv[2]

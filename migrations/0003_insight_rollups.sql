@@ -1,23 +1,37 @@
--- Daily rollups behind feature value, drop-offs, opportunities and the dashboard (DESIGN §7.1,
--- §7.6, §7.7, §8). Each table holds one row per (site, day, …, user), rebuilt for one
--- (site, day) at a time from raw events by worker/rollups, so a 90-day view reads these and not
--- `events`. Keeping the user in the key lets a period count distinct users exactly. A missing
--- tier or device is stored as 'unknown' and a missing uid as '' so that they can sit in a key.
+-- Daily rollups (DESIGN §7, §8). Each table holds one row per (site, day, …, user), rebuilt for
+-- one (site, day) at a time from raw events by worker/rollups, so a 90-day view reads these and
+-- not `events`, and a replayed batch or a late event never counts twice. Keeping the user in
+-- the key lets a period count distinct users exactly.
+--
+-- Tier and device are part of the key, not an attribute of the user-day: a user who changed
+-- tier (or device) during a day has one row for each, so a distinct-user count by tier counts
+-- them in every tier they were active in, exactly as the raw events do. The tier a user "was"
+-- on a day (for retention cohorts) is the one of their latest event, read from `last_ts`.
+-- A missing tier or device is stored as 'unknown' and a missing uid as '' so they can sit in a
+-- key.
 
--- Activity: active users, sessions, events, revenue, and first/last active day for retention.
--- A row with events = 0 is a user who only paid that day.
+-- Activity: active users, sessions, events and revenue (the dashboard, feature value's
+-- denominators), and each user's active days (retention, DAU/MAU). A row with events = 0 is a
+-- user who only paid that day (`revenue` comes from the bank's backend, not the person).
 CREATE TABLE rollup_user_days (
   site_id   TEXT NOT NULL,
   day       TEXT NOT NULL, -- YYYY-MM-DD, UTC
+  uid       TEXT NOT NULL,
   tier      TEXT NOT NULL,
   device    TEXT NOT NULL,
-  uid       TEXT NOT NULL,
   events          INTEGER NOT NULL, -- events other than `revenue`: the person was active
-  sessions        INTEGER NOT NULL, -- distinct sid that day
-  revenue_events  INTEGER NOT NULL, -- `revenue` events, sent by the bank's backend
+  sessions        INTEGER NOT NULL, -- distinct sid the user began that day with this tier and device
+  revenue_events  INTEGER NOT NULL, -- `revenue` events
   revenue         REAL NOT NULL,    -- sum of their values
-  PRIMARY KEY (site_id, day, tier, device, uid)
+  pages           INTEGER NOT NULL, -- `page` events
+  features        INTEGER NOT NULL, -- `feature` events
+  first_ts        INTEGER,          -- first and last event other than `revenue`; NULL when
+  last_ts         INTEGER,          -- events = 0
+  PRIMARY KEY (site_id, day, uid, tier, device) -- a user's rows of a day side by side
 ) WITHOUT ROWID;
+-- One user's days in order: a retention cohort member's later activity, whether a user is
+-- still active after a retention cut. `events` makes it cover "active" (events > 0).
+CREATE INDEX rollup_user_days_uid ON rollup_user_days (site_id, uid, day, events);
 
 -- Feature use: `feature`, `feedback` and `revenue` events that name a feature.
 CREATE TABLE rollup_feature_days (
@@ -39,6 +53,10 @@ CREATE TABLE rollup_feature_days (
   revenue     REAL NOT NULL,    -- revenue events attributed to the feature
   PRIMARY KEY (site_id, day, tier, device, feature, uid)
 ) WITHOUT ROWID;
+-- Did this user use this feature between two days: the "users of a feature" filters of
+-- retention and journeys. `uses` and `starts` make it cover "used" (uses + starts > 0: any
+-- `feature` event; a row may hold only feedback or revenue naming the feature).
+CREATE INDEX rollup_feature_days_uid ON rollup_feature_days (site_id, feature, uid, day, uses, starts);
 
 -- Why feature uses failed or were abandoned.
 CREATE TABLE rollup_feature_reasons (

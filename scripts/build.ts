@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { buildTracker } from '../tracker/build'
 
 export const OUT = join(process.cwd(), 'dist', 'public')
 
@@ -17,10 +18,7 @@ export async function build(): Promise<void> {
       stdio: 'inherit',
     })
   }
-  if (existsSync('tracker/build.ts')) {
-    const { buildTracker } = await import('../tracker/build' + '.ts')
-    await buildTracker(OUT)
-  }
+  await buildTracker(OUT)
   writeFileSync(join(OUT, '_headers'), HEADERS)
 }
 

@@ -55,6 +55,14 @@ dev.on('exit', (code) => process.exit(code ?? 0))
 await waitForServer(`${URL}/v1/health`)
 const adminToken = readFileSync('.dev.vars', 'utf8').match(/ADMIN_TOKEN=(\S+)/)?.[1]
 console.log(banner(keys, adminToken))
+// wrangler dev 4.86 cannot fire cron on a Worker with static assets (workers-sdk#9882):
+// run the same jobs through the admin API every minute, so new events reach the rollups.
+setInterval(() => {
+  fetch(`${URL}/v1/admin/jobs/run`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+  }).catch(() => {})
+}, 60_000)
 
 async function waitForServer(url: string) {
   for (let i = 0; i < 240; i++) {

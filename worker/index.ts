@@ -21,7 +21,7 @@ import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
 import siteConfig from './routes/site-config'
 import whoami from './routes/whoami'
-import { runScheduled } from './scheduled'
+import { runJobs } from './scheduled'
 
 const app = new Hono<AppEnv>()
   .get('/v1/health', (c) => c.json({ ok: true }))
@@ -75,6 +75,6 @@ export type AppType = typeof app
 export default {
   fetch: app.fetch,
   queue: (batch: MessageBatch<unknown>, env: Env) => consume(batch, env),
-  scheduled: (controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
-    ctx.waitUntil(runScheduled(controller, env)),
+  scheduled: (_controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
+    ctx.waitUntil(runJobs(env)),
 } satisfies ExportedHandler<Env>

@@ -1,43 +1,89 @@
 /**
  * Cron work (DESIGN §2). Retention: events older than each site's `retention_days` are
- * deleted in bounded slices, so one run stays far inside D1's per-invocation query limit.
+ * deleted in bounded slices, and the rollup days that hold them with them, so one run stays far
+ * inside D1's per-invocation query limit.
  */
 import type { Env } from './env'
+import { utcDay } from './ingest/store'
 import { rebuildDirtyDays } from './rollups'
+import { purgeRollupsBefore } from './rollups/insights'
 import { EVENT_TYPES, SiteConfigSchema } from './schemas'
 
+const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
+/** Every statement counts, each one of a batch too. */
 const MAX_QUERIES_PER_RUN = 200
 /** Naming every type lets the delete walk the (site_id, type, ts) index instead of the table. */
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
-export async function runScheduled(_controller: ScheduledController, env: Env): Promise<void> {
-  await rebuildDirtyDays(env.DB)
-  await purgeExpiredEvents(env.DB, Date.now())
+type Budget = { left: number }
+
+/** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
+export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_events: number }> {
+  const rebuilt_days = await rebuildDirtyDays(env.DB)
+  const purged_events = await purgeExpiredEvents(env.DB, Date.now())
+  return { rebuilt_days, purged_events }
 }
 
+/**
+ * `oldest_day`: the site's oldest rollup day, one primary-key seek. rollup_user_days has a row
+ * for every day with an event of any type, so no other rollup holds an older day.
+ */
+const SITES_SQL = `SELECT s.id, c.config,
+  (SELECT min(day) FROM rollup_user_days r WHERE r.site_id = s.id) AS oldest_day
+FROM sites s LEFT JOIN site_config c ON c.site_id = s.id
+LIMIT 150`
+
+/** Deletes expired events and rollup rows; returns how many events went. */
 export async function purgeExpiredEvents(db: D1Database, now: number): Promise<number> {
   const { results } = await db
-    .prepare(
-      'SELECT s.id, c.config FROM sites s LEFT JOIN site_config c ON c.site_id = s.id LIMIT 150',
-    )
-    .all<{ id: string; config: string | null }>()
+    .prepare(SITES_SQL)
+    .all<{ id: string; config: string | null; oldest_day: string | null }>()
+  const budget: Budget = { left: MAX_QUERIES_PER_RUN - 1 }
   let deleted = 0
-  let queries = 1
   for (const site of results) {
     const { retention_days } = SiteConfigSchema.parse(site.config ? JSON.parse(site.config) : {})
-    const cutoff = now - retention_days * 86_400_000
-    while (queries++ < MAX_QUERIES_PER_RUN) {
-      const { meta } = await db
-        .prepare(
-          `DELETE FROM events WHERE site_id = ?1 AND id IN (
-             SELECT id FROM events WHERE site_id = ?1 AND type IN (${TYPES_SQL}) AND ts < ?2 LIMIT ?3)`,
-        )
-        .bind(site.id, cutoff, DELETE_SLICE)
-        .run()
-      deleted += meta.changes
-      if (meta.changes < DELETE_SLICE) break
-    }
+    const cutoff = now - retention_days * DAY_MS
+    deleted += await purgeEvents(db, site.id, cutoff, budget)
+    // Rollups hold whole days: the day the cutoff falls in goes with its first expired event.
+    await purgeRollupDays(db, site.id, site.oldest_day, utcDay(cutoff + DAY_MS - 1), budget)
   }
   return deleted
+}
+
+async function purgeEvents(db: D1Database, siteId: string, cutoff: number, budget: Budget) {
+  let deleted = 0
+  while (budget.left > 0) {
+    budget.left--
+    const { meta } = await db
+      .prepare(
+        `DELETE FROM events WHERE site_id = ?1 AND id IN (
+           SELECT id FROM events WHERE site_id = ?1 AND type IN (${TYPES_SQL}) AND ts < ?2 LIMIT ?3)`,
+      )
+      .bind(siteId, cutoff, DELETE_SLICE)
+      .run()
+    deleted += meta.changes
+    if (meta.changes < DELETE_SLICE) break
+  }
+  return deleted
+}
+
+/**
+ * Rollup days before `keepFrom`, one day (one D1 batch) at a time from the oldest, so a cut
+ * that moved far back at once (retention_days lowered) spreads over runs.
+ */
+async function purgeRollupDays(
+  db: D1Database,
+  siteId: string,
+  oldest: string | null,
+  keepFrom: string,
+  budget: Budget,
+) {
+  for (let day = oldest; day !== null && day < keepFrom;) {
+    day = utcDay(Date.parse(`${day}T00:00:00Z`) + DAY_MS)
+    const statements = purgeRollupsBefore(db, siteId, day)
+    if (budget.left < statements.length) return
+    budget.left -= statements.length
+    await db.batch(statements)
+  }
 }

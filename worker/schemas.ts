@@ -3,57 +3,26 @@
  * types with `import type`, so nothing here may be needed at run time by them.
  */
 import { z } from 'zod'
+import {
+  DEFAULT_FEATURES,
+  DEVICES,
+  DROPOFF_TYPES,
+  EVENT_TYPES,
+  ROLES,
+  STAGES,
+  STATUSES,
+} from './wire-lists'
 
-export const EVENT_TYPES = [
-  'page',
-  'feature',
-  'step',
-  'stage',
-  'conversion',
-  'connection',
-  'metric',
-  'feedback',
-  'revenue',
-  'identify',
-] as const
-/** Types a browser may send with the public key; `revenue` needs a secret ingest key. */
-export const CLIENT_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'revenue')
-
-export const STATUSES = ['started', 'completed', 'failed', 'abandoned'] as const
-export const STAGES = [
-  'awareness',
-  'consideration',
-  'onboarding',
-  'feature_discovery',
-  'feature_usage',
-  'advanced_usage',
-  'advocacy',
-  'churn',
-] as const
-export const DEVICES = ['desktop', 'mobile', 'tablet'] as const
-export const ROLES = ['ingest', 'read', 'admin'] as const
-export const DROPOFF_TYPES = [
-  'onboarding',
-  'feature_access',
-  'workflow_step',
-  'payment',
-  'verification',
-  'configuration',
-  'integration',
-] as const
-
-export const DEFAULT_FEATURES = [
-  'account_linking',
-  'transaction_sync',
-  'balance_monitoring',
-  'spending_analysis',
-  'budget_tracking',
-  'goal_setting',
-  'bill_reminders',
-  'investment_tracking',
-  'credit_monitoring',
-  'tax_optimization',
-]
+export {
+  CLIENT_EVENT_TYPES,
+  DEFAULT_FEATURES,
+  DEVICES,
+  DROPOFF_TYPES,
+  EVENT_TYPES,
+  ROLES,
+  STAGES,
+  STATUSES,
+} from './wire-lists'
 
 /** Machine-friendly names: letters, digits, `_ . : -`, starting with a letter or digit. */
 export const slug = z

@@ -3,16 +3,11 @@
  * few days, sent through the real collector with a secret ingest key, plus one customer whose
  * tier and page path are markup, to prove the dashboard renders event strings as text.
  */
-import Database from 'better-sqlite3'
-import { existsSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { demoConfig } from '../../scripts/demo/catalog'
 import { generateDemo } from '../../scripts/demo/generate'
-import { rebuildDirtyDays } from '../../worker/rollups'
 import type { Event, EventRow } from '../../worker/schemas'
 import { DESKTOP_UA } from './support/chromium'
-import { eventually, type RunningWorker } from './support/worker'
+import { ADMIN_TOKEN, eventually, type RunningWorker } from './support/worker'
 
 export const HOSTILE = '<img src=x onerror=alert(1)>'
 const ORIGIN = 'https://app.bank.example'
@@ -150,69 +145,18 @@ export async function seedDemoSite(
     worker.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', site.id)[0].n
   const stored = await eventually(count, (n) => n >= accepted, 180_000)
   if (stored < accepted) throw new Error(`only ${stored} of ${accepted} events were stored`)
-  await buildRollups(site.id)
+  await buildRollups(worker.url)
   return { id: site.id, admin: site.admin, read, ingest, events: stored }
 }
 
-/**
- * Builds the site's rollups the way cron does. Local dev cannot fire cron while the Worker has
- * static assets (workers-sdk#9882, fixed after our wrangler), so this runs the Worker's own
- * `rebuildDirtyDays` against the D1 file of this `wrangler dev`, found by the site it holds.
- */
-async function buildRollups(siteId: string): Promise<void> {
-  const db = new Database(findD1File(siteId))
-  try {
-    while ((await rebuildDirtyDays(d1Over(db))) > 0);
-  } finally {
-    db.close()
+/** Builds the rollups now, through the same jobs cron runs (`POST /v1/admin/jobs/run`). */
+async function buildRollups(url: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${url}/v1/admin/jobs/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    if (res.status !== 200) throw new Error(`jobs/run answered ${res.status}`)
+    if (((await res.json()) as { rebuilt_days: number }).rebuilt_days === 0) return
   }
-}
-
-function findD1File(siteId: string): string {
-  for (const dir of readdirSync(tmpdir()).filter((d) => d.startsWith('stepwise-e2e-'))) {
-    const d1 = join(tmpdir(), dir, 'v3', 'd1', 'miniflare-D1DatabaseObject')
-    if (!existsSync(d1)) continue
-    for (const f of readdirSync(d1).filter(
-      (f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite',
-    )) {
-      const db = new Database(join(d1, f), { readonly: true })
-      try {
-        if (db.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId)) return join(d1, f)
-      } catch {
-        // not a Stepwise database
-      } finally {
-        db.close()
-      }
-    }
-  }
-  throw new Error(`no local D1 holds site ${siteId}`)
-}
-
-/** Just enough of D1Database over better-sqlite3 for the rollup code (`?1` → `@p1`). */
-function d1Over(db: Database.Database): D1Database {
-  const statement = (sql: string, args: unknown[] = []) => {
-    const named = sql.replace(/\?(\d+)/g, '@p$1')
-    const params = Object.fromEntries(args.map((a, i) => [`p${i + 1}`, a]))
-    const run = () => db.prepare(named)
-    return {
-      bind: (...more: unknown[]) => statement(sql, more),
-      all: async () => ({
-        results: run().reader ? run().all(params) : [],
-        success: true,
-        meta: {},
-      }),
-      first: async () => (run().get(params) as unknown) ?? null,
-      run: async () => ({
-        results: [],
-        success: true,
-        meta: { changes: run().run(params).changes },
-      }),
-      exec: () => (run().reader ? run().all(params) : run().run(params)),
-    }
-  }
-  return {
-    prepare: (sql: string) => statement(sql),
-    batch: async (stmts: ReturnType<typeof statement>[]) =>
-      db.transaction(() => stmts.map((s) => ({ results: s.exec(), success: true, meta: {} })))(),
-  } as unknown as D1Database
 }

@@ -14,7 +14,7 @@ import type {
   WorkflowResponse,
   WorkflowsResponse,
 } from '../../dashboard/src/api/types'
-import { STAGES } from '../../dashboard/src/api/enums'
+import { STAGES } from '../../worker/wire-lists'
 import {
   formatCount,
   formatDay,

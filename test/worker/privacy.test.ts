@@ -56,6 +56,14 @@ describe('the privacy guard', () => {
     expect((await counters(site.id))?.redactions).toBe(2)
   })
 
+  it('counts events the tracker already redacted', async () => {
+    const site = await createSite()
+    await sendBatch(site, [event({ props: { note: 'paid with [redacted]' } }), event()])
+    await waitForEvents(site.id, 2)
+    await settle(site.id)
+    expect((await counters(site.id))?.redactions).toBe(1)
+  })
+
   it('strips query strings and fragments from paths', async () => {
     const site = await createSite()
     await sendBatch(site, [event({ path: '/transfer?amount=500&to=bob#confirm' })])

@@ -264,3 +264,20 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 429])
   })
 })
+
+describe('POST /v1/admin/jobs/run', () => {
+  it('runs the cron jobs on demand: dirty rollup days are rebuilt', async () => {
+    const site = await createSite()
+    await env.DB.prepare('INSERT OR IGNORE INTO rollup_dirty (site_id, day) VALUES (?1, ?2)')
+      .bind(site.id, '2026-01-05')
+      .run()
+    expect((await call('/v1/admin/jobs/run', { method: 'POST' })).status).toBe(401)
+    const res = await call('/v1/admin/jobs/run', { method: 'POST', token: env.ADMIN_TOKEN })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { rebuilt_days: number }).rebuilt_days).toBeGreaterThanOrEqual(1)
+    const left = await env.DB.prepare('SELECT count(*) AS n FROM rollup_dirty WHERE site_id = ?1')
+      .bind(site.id)
+      .first<{ n: number }>()
+    expect(left?.n).toBe(0)
+  })
+})

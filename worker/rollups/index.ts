@@ -4,8 +4,8 @@
  * running it twice gives the same rows. The consumer marks days dirty; cron rebuilds them.
  */
 import { utcDay } from '../ingest/store'
-import { activityRollup } from './activity'
 import { INSIGHT_ROLLUPS } from './insights'
+import { workflowRunsRollup } from './workflow-runs'
 
 export type Rollup = {
   name: string
@@ -14,7 +14,7 @@ export type Rollup = {
 }
 
 /** Every rollup the cron maintains; add yours here. */
-export const ROLLUPS: Rollup[] = [activityRollup, ...INSIGHT_ROLLUPS]
+export const ROLLUPS: Rollup[] = [...INSIGHT_ROLLUPS, workflowRunsRollup]
 
 /** Each dirty day costs one D1 batch; this keeps a cron run far inside 1,000 queries. */
 const MAX_DAYS_PER_RUN = 200

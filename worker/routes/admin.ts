@@ -1,4 +1,7 @@
-/** `POST /v1/admin/sites`: creates a site with its public key and first admin key (DESIGN §5). */
+/**
+ * Operator calls with the ADMIN_TOKEN: `POST /v1/admin/sites` creates a site with its public
+ * key and first admin key (DESIGN §5); `POST /v1/admin/jobs/run` runs the cron jobs now.
+ */
 import { Hono } from 'hono'
 import { auditStatement } from '../db/audit'
 import { newKey } from '../db/keys'
@@ -8,6 +11,7 @@ import { randomToken, safeEqual } from '../lib/crypto'
 import { ApiError, parse } from '../lib/errors'
 import { bearer } from '../middleware/auth'
 import { CreateSiteSchema, SiteConfigSchema } from '../schemas'
+import { runJobs } from '../scheduled'
 
 const admin = new Hono<AppEnv>()
 
@@ -48,5 +52,12 @@ admin.post('/sites', async (c) => {
     201,
   )
 })
+
+/**
+ * Rollups are rebuilt by cron every 5 minutes. This runs the same jobs on demand: after a
+ * backfill, and under `wrangler dev` 4.86, whose local cron cannot call a Worker that has
+ * static assets (workers-sdk#9882), so `npm start` calls it every minute instead.
+ */
+admin.post('/jobs/run', async (c) => c.json(await runJobs(c.env)))
 
 export default admin

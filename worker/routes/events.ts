@@ -138,7 +138,11 @@ events.post(
     })
     const counts =
       redactions || rejected.length ? { redactions, rejected_events: rejected.length } : undefined
-    await dispatch(c.env, { site_id: siteId, day, rows, counts })
+    // A beacon's page is gone before we answer; waitUntil keeps the hand-off to the queue
+    // alive even if the client disconnects.
+    const handOff = dispatch(c.env, { site_id: siteId, day, rows, counts })
+    c.executionCtx.waitUntil(handOff)
+    await handOff
     if (!rows.length) {
       throw new ApiError(400, 'invalid_events', `All ${rejected.length} events were rejected`, {
         rejected,

@@ -1,5 +1,5 @@
 /** Drop-offs: the seven drop-off types, then every point, worst first, with reasons. */
-import { DROPOFF_TYPES } from '../api/enums'
+import { DROPOFF_TYPES } from '../../../worker/wire-lists'
 import type { DropoffsResponse, DropoffType } from '../api/types'
 import { Badge, Section } from '../components/bits'
 import { DropoffTable, Reasons } from '../components/dropoff-table'

@@ -3,7 +3,7 @@
  * has, plus window, order, counting unit and breakdown. Edits stay a draft until "Show funnel".
  */
 import { useEffect, useState } from 'preact/hooks'
-import { STAGES } from '../api/enums'
+import { STAGES } from '../../../worker/wire-lists'
 import { Field } from '../components/bits'
 import { useSite } from '../hooks/use-site'
 import { humanize } from '../lib/format'

@@ -2,7 +2,7 @@
  * Journeys: how people move through the lifecycle stages — a Sankey of transitions, each
  * stage's reach and conversion, the conversion points, and where journeys stall.
  */
-import { STAGES } from '../api/enums'
+import { STAGES } from '../../../worker/wire-lists'
 import type { JourneysResponse } from '../api/types'
 import { Bar, Kpi, Section } from '../components/bits'
 import { ParamSelect } from '../components/param-select'

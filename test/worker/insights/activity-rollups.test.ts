@@ -1,7 +1,8 @@
-/** The per-user activity rollups (migrations/0004) rebuilt from events in D1. */
+/** The per-user daily rollups (migrations/0003, 0004) rebuilt from events in D1. */
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { activityRollup } from '../../../worker/rollups/activity'
+import { featureDays } from '../../../worker/rollups/feature-days'
+import { userDays } from '../../../worker/rollups/user-days'
 import { at, readableSite, store } from './stored-events'
 
 let site: string
@@ -11,11 +12,23 @@ beforeEach(async () => {
 })
 
 const rebuild = (day: string) =>
-  env.DB.batch(activityRollup.rebuild(env.DB, site, Date.parse(`${day}T00:00:00Z`), day))
+  env.DB.batch(
+    [userDays, featureDays].flatMap((r) =>
+      r.rebuild(env.DB, site, Date.parse(`${day}T00:00:00Z`), day),
+    ),
+  )
 
 const rows = async (sql: string) => (await env.DB.prepare(sql).bind(site).all()).results
 
-describe('daily_user_activity', () => {
+/** A user's active rows of a day (one per tier and device) folded into one: the latest tier. */
+const latest = (column: string) =>
+  `substr(max(CASE WHEN ${column} <> 'unknown' THEN printf('%015d', last_ts) || ${column} END), 16)`
+const USER_DAY = `SELECT day, uid, ${latest('tier')} AS tier, ${latest('device')} AS device,
+  sum(events) AS events, sum(sessions) AS sessions, sum(pages) AS pages,
+  sum(features) AS features, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+FROM rollup_user_days WHERE site_id = ?1 AND events > 0 GROUP BY day, uid`
+
+describe('rollup_user_days', () => {
   it("sums a user's day and keeps the last tier and device it carried", async () => {
     await store(site, [
       {
@@ -47,11 +60,7 @@ describe('daily_user_activity', () => {
       { type: 'revenue', value: 19.99, currency: 'USD', uid: 'u1', ts: at('2026-03-02T23:00:00Z') },
     ])
     await rebuild('2026-03-02')
-    expect(
-      await rows(
-        'SELECT day, uid, tier, device, events, sessions, pages, features, first_ts, last_ts FROM daily_user_activity WHERE site_id = ?1',
-      ),
-    ).toEqual([
+    expect(await rows(USER_DAY)).toEqual([
       {
         day: '2026-03-02',
         uid: 'u1',
@@ -66,7 +75,9 @@ describe('daily_user_activity', () => {
       },
     ])
     expect(
-      await rows('SELECT day, feature, uid, uses FROM daily_feature_users WHERE site_id = ?1'),
+      await rows(
+        'SELECT day, feature, uid, uses + starts AS uses FROM rollup_feature_days WHERE site_id = ?1',
+      ),
     ).toEqual([{ day: '2026-03-02', feature: 'budget_tracking', uid: 'u1', uses: 1 }])
   })
 
@@ -75,13 +86,13 @@ describe('daily_user_activity', () => {
     await store(site, [{ type: 'page', path: '/', uid: 'u1', ts: at('2026-03-02T08:00:00Z') }])
     await rebuild('2026-03-02')
     await rebuild('2026-03-02')
-    expect(await rows('SELECT events FROM daily_user_activity WHERE site_id = ?1')).toEqual([
+    expect(await rows('SELECT events FROM rollup_user_days WHERE site_id = ?1')).toEqual([
       { events: 1 },
     ])
     await store(site, [{ ...late, id: 'late-1' }])
     await store(site, [{ ...late, id: 'late-1' }]) // replayed
     await rebuild('2026-03-02')
-    expect(await rows('SELECT events FROM daily_user_activity WHERE site_id = ?1')).toEqual([
+    expect(await rows('SELECT events FROM rollup_user_days WHERE site_id = ?1')).toEqual([
       { events: 2 },
     ])
   })

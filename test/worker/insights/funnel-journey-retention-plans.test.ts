@@ -1,6 +1,7 @@
 /**
- * DESIGN §8: the funnel, journey and retention queries and the activity rollup rebuilds go
- * through an index with a bound, and never scan `events` (or a rollup) from end to end.
+ * DESIGN §8: the funnel, journey and retention queries and the first-seen upkeep go through an
+ * index with a bound, and never scan `events` (or a rollup) from end to end. The rollup
+ * rebuilds are in query-plans.test.ts.
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
@@ -11,11 +12,8 @@ import {
   STAGE_EVENTS_PAGE,
 } from '../../../worker/db/insights/journeys'
 import { RETENTION_PATTERNS } from '../../../worker/db/insights/retention'
-import {
-  REBUILD_DAILY_FEATURE_USERS,
-  REBUILD_DAILY_USER_ACTIVITY,
-  UPSERT_USER_FIRST_SEEN,
-} from '../../../worker/rollups/activity'
+import { PURGE_FIRST_SEEN } from '../../../worker/rollups/insights'
+import { UPSERT_USER_FIRST_SEEN } from '../../../worker/rollups/user-days'
 
 const list = JSON.stringify(['a', 'b'])
 const QUERIES: [string, string, unknown[]][] = [
@@ -32,17 +30,17 @@ const QUERIES: [string, string, unknown[]][] = [
     RETENTION_PATTERNS,
     ['s', '2026-01-01', '2026-02-01', 7, 'free', 'mobile', 'f'],
   ],
-  ['rebuild daily_user_activity', REBUILD_DAILY_USER_ACTIVITY, ['s', '2026-01-01', 0, 9]],
   ['upsert user_first_seen', UPSERT_USER_FIRST_SEEN, ['s', '2026-01-01']],
-  ['rebuild daily_feature_users', REBUILD_DAILY_FEATURE_USERS, ['s', '2026-01-01', 0, 9]],
+  ['purge user_first_seen', PURGE_FIRST_SEEN, ['s', '2026-01-01']],
 ]
 
 /** How each table may be read: raw events only through an index with a time or user bound. */
 const ALLOWED_READS = [
   /^SEARCH \w+ USING (COVERING )?INDEX events_site_type_ts \(site_id=\? AND type=\? AND .*ts[<>]/,
   /^SEARCH \w+ USING (COVERING )?INDEX events_site_uid_ts \(site_id=\? AND uid=\?/,
-  /^SEARCH \w+ USING (COVERING )?INDEX (daily_user_activity_uid|daily_feature_users_uid) \(site_id=\? AND /,
+  /^SEARCH \w+ USING (COVERING )?INDEX (rollup_user_days_uid|rollup_feature_days_uid) \(site_id=\? AND /,
   /^SEARCH \w+ USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day[<>]/,
+  /^SEARCH user_first_seen USING PRIMARY KEY \(site_id=\? AND uid=\?\)/, // one user's row
   /^SEARCH \w+ USING PRIMARY KEY \(site_id=\? AND day[<>=]/,
   // the small derived sets: a bound JSON list, a CTE
   /^SCAN (j|json_each) VIRTUAL TABLE/,
@@ -62,9 +60,7 @@ describe('funnel, journey and retention query plans', () => {
       const reads = (await plan(sql, params)).filter((d) => /^(SCAN|SEARCH) /.test(d))
       expect(reads.length).toBeGreaterThan(0)
       for (const read of reads) {
-        expect(read).not.toMatch(
-          /^SCAN (events|daily_user_activity|user_first_seen|daily_feature_users)\b/,
-        )
+        expect(read).not.toMatch(/^SCAN (events|rollup_\w+|user_first_seen)\b/)
         expect(
           ALLOWED_READS.some((r) => r.test(read)),
           read,

@@ -10,15 +10,17 @@ import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons
 import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
 import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
 import { STAGE_REACH_SQL } from '../../../worker/db/insights/stage-reach'
-import { WORKFLOW_RUNS_SQL } from '../../../worker/db/insights/workflow-runs'
+import { ROLLED_UP_RUNS_SQL, WORKFLOW_RUNS_SQL } from '../../../worker/db/insights/workflow-runs'
 import { REBUILD_CONNECTION_DAYS } from '../../../worker/rollups/connection-days'
 import { REBUILD_FEATURE_DAYS, REBUILD_FEATURE_REASONS } from '../../../worker/rollups/feature-days'
 import { REBUILD_USER_DAYS } from '../../../worker/rollups/user-days'
+import { DELETE_WORKFLOW_RUNS, REBUILD_WORKFLOW_RUNS } from '../../../worker/rollups/workflow-runs'
 
 const days = ['s', '2026-01-01', '2026-01-31']
 const TIERS = JSON.stringify([{ name: 'free', monthly_price: 0 }])
 const QUERIES: [string, string, unknown[]][] = [
   ['workflow runs', WORKFLOW_RUNS_SQL, ['s', 0, 9, 0, 9, null, null, null, null, 10]],
+  ['rolled-up workflow runs', ROLLED_UP_RUNS_SQL, [...days, 0, 9, null, null, null, 'x', 10]],
   ['stage reach', STAGE_REACH_SQL, ['s', 0, 9, null, null]],
   ['live totals', LIVE_TOTALS_SQL, ['s', 0, 9]],
   ['live minutes', LIVE_MINUTES_SQL, ['s', 0, 9]],
@@ -30,6 +32,8 @@ const QUERIES: [string, string, unknown[]][] = [
   ['feature days rebuild', REBUILD_FEATURE_DAYS, ['s', 0, 9, '2026-01-01']],
   ['feature reasons rebuild', REBUILD_FEATURE_REASONS, ['s', 0, 9, '2026-01-01']],
   ['connection days rebuild', REBUILD_CONNECTION_DAYS, ['s', 0, 9, '2026-01-01']],
+  ['workflow runs rebuild', REBUILD_WORKFLOW_RUNS, ['s', 0, 9, '2026-01-01']],
+  ['workflow runs delete', DELETE_WORKFLOW_RUNS, ['s', '2026-01-01']],
 ]
 
 /**
@@ -38,7 +42,7 @@ const QUERIES: [string, string, unknown[]][] = [
  * bound the day on its primary key.
  */
 const BOUNDED_READ =
-  /^SEARCH (events USING (COVERING )?INDEX events_site_type_ts \(.*ts[<>]|rollup_\w+ USING PRIMARY KEY \(site_id=\? AND day[<>=])/
+  /^SEARCH (events USING (COVERING )?INDEX events_site_type_ts \(.*ts[<>]|(rollup_\w+|workflow_runs) USING PRIMARY KEY \(site_id=\? AND day[<>=])/
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -51,7 +55,9 @@ describe('insight query plans', () => {
   for (const [name, sql, params] of QUERIES) {
     it(`${name} reads through an index and scans no table end to end`, async () => {
       const details = await plan(sql, params)
-      const reads = details.filter((d) => /\b(SCAN|SEARCH) (events|rollup_\w+)\b/.test(d))
+      const reads = details.filter((d) =>
+        /\b(SCAN|SEARCH) (events|rollup_\w+|workflow_runs)\b/.test(d),
+      )
       expect(reads.length).toBeGreaterThan(0)
       for (const read of reads) expect(read).toMatch(BOUNDED_READ)
     })

@@ -5,7 +5,8 @@
  */
 import { env } from 'cloudflare:workers'
 import { storeMessages } from '../../../worker/ingest/store'
-import { activityRollup } from '../../../worker/rollups/activity'
+import { featureDays } from '../../../worker/rollups/feature-days'
+import { userDays } from '../../../worker/rollups/user-days'
 import type { EventRow } from '../../../worker/schemas'
 import { call, createKey, createSite } from '../helpers'
 
@@ -21,15 +22,19 @@ export async function store(siteId: string, events: StoredEvent[]): Promise<void
 }
 
 /**
- * What cron does for the activity rollups: rebuild each day the site's events touch. Only
- * these rollups, so that these tests stand or fall with them alone.
+ * What cron does for the rollups retention and journeys read (per-user days and features):
+ * rebuild each day the site's events touch. Only these rollups, so that these tests stand or
+ * fall with them alone.
  */
 export async function rebuildActivity(siteId: string): Promise<void> {
   const { results } = await env.DB.prepare('SELECT day FROM rollup_dirty WHERE site_id = ?1')
     .bind(siteId)
     .all<{ day: string }>()
   for (const { day } of results) {
-    await env.DB.batch(activityRollup.rebuild(env.DB, siteId, Date.parse(`${day}T00:00:00Z`), day))
+    const dayStart = Date.parse(`${day}T00:00:00Z`)
+    await env.DB.batch(
+      [userDays, featureDays].flatMap((r) => r.rebuild(env.DB, siteId, dayStart, day)),
+    )
   }
 }
 

@@ -16,13 +16,13 @@ export const LAST_SEEN_CHUNK = 5_000
 /** (name, user) pairs of first conversions one request reads. */
 export const MAX_CONVERSION_ROWS = 100_000
 
-/** `?5`: only users with a `feature` event of that feature in the period (daily_feature_users). */
+/** `?5`: only users with a `feature` event of that feature in the period (rollup_feature_days). */
 export const STAGE_EVENTS_PAGE = `SELECT id, ts, uid, stage, coalesce(journey, 'lifecycle') AS journey,
   tier, device
 FROM events
 WHERE site_id = ?1 AND type = 'stage' AND (ts, id) > (?2, ?3) AND ts < ?4 AND uid IS NOT NULL
-  AND (?5 IS NULL OR uid IN (SELECT uid FROM daily_feature_users
-    WHERE site_id = ?1 AND day >= ?6 AND day < ?7 AND feature = ?5))
+  AND (?5 IS NULL OR uid IN (SELECT uid FROM rollup_feature_days
+    WHERE site_id = ?1 AND feature = ?5 AND uses + starts > 0 AND day >= ?6 AND day < ?7))
 ORDER BY ts, id
 LIMIT ?8`
 
