@@ -27,4 +27,4 @@ export type Env = {
 
 export type ApiKey = { id: string; site_id: string; role: 'ingest' | 'read' | 'admin' }
 
-export type AppEnv = { Bindings: Env; Variables: { key: ApiKey } }
+export type AppEnv = { Bindings: Env; Variables: { key: ApiKey; allowedOrigin?: string } }

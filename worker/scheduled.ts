@@ -22,8 +22,14 @@ type Budget = { left: number }
 export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_events: number }> {
   const rebuilt_days = await rebuildDirtyDays(env.DB)
   const purged_events = await purgeExpiredEvents(env.DB, Date.now())
+  await env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1')
+    .bind(Date.now() - DEAD_LETTER_DAYS * DAY_MS)
+    .run()
   return { rebuilt_days, purged_events }
 }
+
+/** Dead letters hold whole events; a person has this long to look at them. */
+const DEAD_LETTER_DAYS = 30
 
 /**
  * `oldest_day`: the site's oldest rollup day, one primary-key seek. rollup_user_days has a row
@@ -32,9 +38,13 @@ export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_
 const SITES_SQL = `SELECT s.id, c.config,
   (SELECT min(day) FROM rollup_user_days r WHERE r.site_id = s.id) AS oldest_day
 FROM sites s LEFT JOIN site_config c ON c.site_id = s.id
+ORDER BY random()
 LIMIT 150`
 
-/** Deletes expired events and rollup rows; returns how many events went. */
+/**
+ * Deletes expired events and rollup rows; returns how many events went. Sites come in random
+ * order, so past 150 sites (or the query budget) every site still gets its turn over runs.
+ */
 export async function purgeExpiredEvents(db: D1Database, now: number): Promise<number> {
   const { results } = await db
     .prepare(SITES_SQL)

@@ -94,7 +94,6 @@ export const BatchSchema = z.object({
   site: z.string().max(80).optional(),
   events: z.array(z.unknown()).min(1, 'send at least 1 event').max(100, 'at most 100 events'),
 })
-export type Batch = { site?: string; events: Event[] }
 
 export type Rejection = { index: number; code: string; message: string }
 export type IngestResponse = { accepted: number; rejected: Rejection[] }
@@ -139,9 +138,13 @@ const ValueWeightsSchema = z
     'at least one value weight must be above 0',
   )
 
+/** Stored as browsers send it in `Origin`: lower case, without a default port. */
 const origin = z
   .string()
   .regex(/^https?:\/\/[^/?#\s]+$/, 'must be an origin like https://app.bank.example (no path)')
+  .transform((o) =>
+    o.toLowerCase().replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/, '$1$2'),
+  )
 
 export const SiteConfigSchema = z
   .object({
@@ -161,7 +164,11 @@ export const SiteConfigSchema = z
     thresholds: z.record(z.string().max(64), ThresholdSchema).default({}),
     success_stage: z.enum(STAGES).default('feature_usage'),
     retention_days: z.number().int().min(1).max(3650).default(395),
-    webhook_url: z.url().max(512).nullable().default(null),
+    webhook_url: z
+      .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+      .max(512)
+      .nullable()
+      .default(null),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)

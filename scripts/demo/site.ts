@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { getPlatformProxy } from 'wrangler'
 import { newKey } from '../../worker/db/keys'
+import { DEMO_SITE_ID } from '../../worker/routes/demo'
 import { insertSiteStatements } from '../../worker/db/sites'
 import { randomToken } from '../../worker/lib/crypto'
 import { rebuildDirtyDays } from '../../worker/rollups'
@@ -14,7 +15,6 @@ import { SiteConfigSchema } from '../../worker/schemas'
 import type { DemoOptions } from './generate'
 import { loadDemo } from './load'
 
-export const DEMO_SITE_ID = 'demo-bank'
 export const DEMO_KEYS_FILE = '.wrangler/demo-keys.json'
 export type DemoKeys = {
   site_id: string

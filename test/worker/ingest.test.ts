@@ -175,6 +175,9 @@ describe('POST /v1/events', () => {
     const res = await sendBatch(site, [event()])
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
     expect(res.headers.get('vary')).toMatch(/Origin/)
+    const other = await sendBatch(site, [event()], { origin: 'https://evil.example' })
+    expect(other.status).toBe(403)
+    expect(other.headers.get('access-control-allow-origin')).toBeNull()
     const preflight = await call('/v1/events', {
       method: 'OPTIONS',
       headers: {
@@ -205,6 +208,34 @@ describe('POST /v1/events', () => {
       (await call('/v1/events', { method: 'POST', token: read, body: { events: [event()] } }))
         .status,
     ).toBe(403)
+  })
+
+  it('rejects a second event with the same id in one batch', async () => {
+    const site = await createSite()
+    const res = await sendBatch(site, [
+      event({ id: 'dup', path: '/a' }),
+      event({ id: 'dup', path: '/b' }),
+    ])
+    const body = (await res.json()) as {
+      accepted: number
+      rejected: { index: number; code: string }[]
+    }
+    expect(body.accepted).toBe(1)
+    expect(body.rejected).toEqual([expect.objectContaining({ index: 1, code: 'duplicate_id' })])
+    await waitForEvents(site.id, 1)
+    expect(
+      await env.DB.prepare('SELECT path FROM events WHERE site_id = ?1').bind(site.id).first(),
+    ).toEqual({ path: '/a' })
+  })
+
+  it('takes events only from ingest keys, not admin keys', async () => {
+    const site = await createSite()
+    const res = await call('/v1/events', {
+      method: 'POST',
+      token: site.admin,
+      body: { events: [event()] },
+    })
+    expect(res.status).toBe(403)
   })
 
   it('refuses a secret key that names another site in the body', async () => {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { redact } from '../../worker/ingest/pii'
+import { redact, redactStrict } from '../../worker/ingest/pii'
 import { createSite, event, sendBatch, settle, waitForEvents } from './helpers'
 
 async function counters(siteId: string) {
@@ -30,11 +30,58 @@ describe('the privacy guard', () => {
     expect(redact(input)).toBe(input)
   })
 
+  it.each([
+    ['a card number next to another number', 'paid 2 4111 1111 1111 1111', 'paid [redacted]'],
+    ['a card number followed by its expiry', '4111 1111 1111 1111 12/25', '[redacted]/25'],
+    ['an IBAN in lower case', 'to de89 3704 0044 0532 0130 00', 'to [redacted]'],
+    ['an email address outside ASCII', 'jöhn@exämple.com', '[redacted]'],
+  ])('redacts, on the server, %s', (_, input, output) => {
+    expect(redactStrict(input)).toBe(output)
+  })
+
+  it('redacts PII in props keys and long integers in props, and counts it', async () => {
+    const site = await createSite()
+    await sendBatch(site, [
+      event({
+        id: 'keys',
+        props: { 'jane@example.com': 'x', card: 4111111111111111, amount: 1299 },
+      }),
+    ])
+    await waitForEvents(site.id, 1)
+    const row = await env.DB.prepare('SELECT props FROM events WHERE site_id = ?1')
+      .bind(site.id)
+      .first()
+    expect(row).toEqual({ props: '{"[redacted]":"x","card":"[redacted]","amount":1299}' })
+    await settle(site.id)
+    expect((await counters(site.id))?.redactions).toBe(1)
+  })
+
+  it('rejects an event whose id, user, session or run id looks like PII, rather than merging users', async () => {
+    const site = await createSite()
+    const res = await sendBatch(site, [
+      event({ uid: 'jane@example.com' }),
+      event({ uid: '123456789' }),
+      event({ sid: 'DE89370400440532013000' }),
+      event({ type: 'step', workflow: 'account_linking', step: 'start', run: '4111111111111111' }),
+      event({ id: 'evt-jane@example.com' }),
+      event({ uid: '[redacted]' }),
+      event({ uid: 'cust_7f3a9' }),
+    ])
+    const body = (await res.json()) as {
+      accepted: number
+      rejected: { index: number; code: string }[]
+    }
+    expect(body.accepted).toBe(1)
+    expect(body.rejected.map((r) => [r.index, r.code])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => [i, 'pii_in_identifier']),
+    )
+  })
+
   it('stores a card number in props as [redacted] and counts the event', async () => {
     const site = await createSite()
     await sendBatch(site, [
       event({ id: 'pii-1', props: { note: 'paid with 4111111111111111', ok: 'fine', n: 3 } }),
-      event({ id: 'pii-2', uid: 'jane@example.com', path: '/users/jane@example.com/settings' }),
+      event({ id: 'pii-2', path: '/users/jane@example.com/settings' }),
       event({ id: 'clean' }),
     ])
     await waitForEvents(site.id, 3)
@@ -51,7 +98,7 @@ describe('the privacy guard', () => {
         path: '/',
         props: '{"note":"paid with [redacted]","ok":"fine","n":3}',
       },
-      { id: 'pii-2', uid: '[redacted]', path: '/users/[redacted]/settings', props: null },
+      { id: 'pii-2', uid: 'u1', path: '/users/[redacted]/settings', props: null },
     ])
     expect((await counters(site.id))?.redactions).toBe(2)
   })

@@ -138,13 +138,38 @@ describe('keys', () => {
 
   it('are audited when created and revoked', async () => {
     const site = await createSite()
-    await createKey(site, 'ingest')
+    const created = await call(`/v1/sites/${site.id}/keys`, {
+      method: 'POST',
+      token: site.admin,
+      body: { role: 'ingest' },
+    })
+    const { id } = (await created.json()) as { id: string }
+    await call(`/v1/sites/${site.id}/keys/${id}`, { method: 'DELETE', token: site.admin })
     const { results } = await env.DB.prepare(
       'SELECT action FROM audit_log WHERE site_id = ?1 ORDER BY id',
     )
       .bind(site.id)
       .all()
-    expect(results.map((r) => r.action)).toEqual(['site.create', 'key.create'])
+    expect(results.map((r) => r.action)).toEqual(['site.create', 'key.create', 'key.revoke'])
+  })
+
+  it("refuse to revoke a site's last admin key, which would lock the site out", async () => {
+    const site = await createSite()
+    const keys = (await (
+      await call(`/v1/sites/${site.id}/keys`, { token: site.admin })
+    ).json()) as { keys: { id: string }[] }
+    const res = await call(`/v1/sites/${site.id}/keys/${keys.keys[0].id}`, {
+      method: 'DELETE',
+      token: site.admin,
+    })
+    expect(res.status).toBe(409)
+    expect((await call(`/v1/sites/${site.id}/keys`, { token: site.admin })).status).toBe(200)
+    const audit = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE site_id = ?1 AND action = 'key.revoke'",
+    )
+      .bind(site.id)
+      .first<{ n: number }>()
+    expect(audit?.n).toBe(0)
   })
 })
 
@@ -182,6 +207,29 @@ describe('site config', () => {
       await call(`/v1/sites/${site.id}/config`, { token: site.admin })
     ).json()) as { config: Record<string, unknown> }
     expect(config).toMatchObject({ workflows, retention_days: 90, allowed_origins: [ORIGIN] })
+  })
+
+  it('keeps allowed origins as browsers send them, and webhooks on https only', async () => {
+    const site = await createSite()
+    const res = await call(`/v1/sites/${site.id}/config`, {
+      method: 'PATCH',
+      token: site.admin,
+      body: {
+        allowed_origins: ['https://App.Bank.Example:443'],
+        webhook_url: 'https://hooks.bank.example/stepwise',
+      },
+    })
+    expect(
+      ((await res.json()) as { config: { allowed_origins: string[] } }).config.allowed_origins,
+    ).toEqual(['https://app.bank.example'])
+    for (const webhook_url of ['javascript:alert(1)', 'http://169.254.169.254/latest']) {
+      const bad = await call(`/v1/sites/${site.id}/config`, {
+        method: 'PATCH',
+        token: site.admin,
+        body: { webhook_url },
+      })
+      expect(bad.status).toBe(400)
+    }
   })
 
   it('refuses an invalid PATCH with 400 and changes nothing', async () => {

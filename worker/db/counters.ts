@@ -18,16 +18,3 @@ export function addCountsStatement(
     .prepare(ADD_COUNTS)
     .bind(siteId, day, c.redactions ?? 0, c.bots_dropped ?? 0, c.rejected_events ?? 0)
 }
-
-export type CounterRow = Counts & { day: string }
-
-export async function getCounters(db: D1Database, siteId: string, sinceDay: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT day, redactions, bots_dropped, rejected_events FROM site_counters
-       WHERE site_id = ?1 AND day >= ?2 ORDER BY day`,
-    )
-    .bind(siteId, sinceDay)
-    .all<CounterRow>()
-  return results
-}

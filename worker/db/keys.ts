@@ -38,7 +38,7 @@ export async function findKey(db: D1Database, token: string): Promise<ApiKey | n
     .prepare('SELECT id, site_id, role, hash FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL')
     .bind(hash)
     .first<KeyRow>()
-  if (!row || !safeEqual(row.hash, hash)) return null
+  if (!row || !(await safeEqual(row.hash, hash))) return null
   return { id: row.id, site_id: row.site_id, role: row.role }
 }
 
@@ -53,12 +53,26 @@ export async function listKeys(db: D1Database, siteId: string): Promise<ApiKeyIn
   return results.map(toInfo)
 }
 
-export function revokeKeyStatement(db: D1Database, siteId: string, id: string) {
+/**
+ * Revokes a live key — unless it is the site's last live admin key, which would lock the site
+ * out for good (ADMIN_TOKEN only creates sites). `at` lets the caller audit in the same batch.
+ */
+export function revokeKeyStatement(db: D1Database, siteId: string, id: string, at: number) {
   return db
     .prepare(
-      'UPDATE api_keys SET revoked_at = ?3 WHERE site_id = ?1 AND id = ?2 AND revoked_at IS NULL',
+      `UPDATE api_keys SET revoked_at = ?3
+       WHERE site_id = ?1 AND id = ?2 AND revoked_at IS NULL
+         AND (role <> 'admin' OR (SELECT count(*) FROM api_keys
+              WHERE site_id = ?1 AND role = 'admin' AND revoked_at IS NULL) > 1)`,
     )
-    .bind(siteId, id, Date.now())
+    .bind(siteId, id, at)
+}
+
+export async function findLiveKey(db: D1Database, siteId: string, id: string) {
+  return db
+    .prepare('SELECT role FROM api_keys WHERE site_id = ?1 AND id = ?2 AND revoked_at IS NULL')
+    .bind(siteId, id)
+    .first<{ role: ApiKey['role'] }>()
 }
 
 function toInfo(r: Omit<KeyRow, 'hash' | 'site_id'>): ApiKeyInfo {

@@ -30,3 +30,29 @@ export function redact(s: string): string {
     .replace(IBAN, REDACTED)
     .replace(DIGIT_RUN, REDACTED)
 }
+
+/** A card number hidden in a longer run of grouped digits ("2 4111 1111 1111 1111"). */
+const GROUPED_DIGITS = /\d([ -]?\d){12,}/g
+const IBAN_ANY_CASE = /\b[A-Z]{2}\d\d( ?[A-Z0-9]){11,30}\b/gi
+const EMAIL_ANY_SCRIPT = /[^\s@<>()[\]]+@[^\s@<>()[\]]+\.[^\s@<>()[\]]+/g
+
+/**
+ * The collector's stricter pass, run after `redact`: it also looks for a Luhn-valid 13–19
+ * digit window inside any longer grouped run, IBANs in lower case and emails in any script.
+ * It is not in the tracker (its byte budget); the collector sees every value anyway.
+ */
+export function redactStrict(s: string): string {
+  return redact(s)
+    .replace(EMAIL_ANY_SCRIPT, REDACTED)
+    .replace(IBAN_ANY_CASE, REDACTED)
+    .replace(GROUPED_DIGITS, (m) => (hasCardWindow(m.replace(/\D/g, '')) ? REDACTED : m))
+}
+
+function hasCardWindow(digits: string): boolean {
+  for (let i = 0; i + 13 <= digits.length; i++) {
+    for (let len = 13; len <= 19 && i + len <= digits.length; len++) {
+      if (luhn(digits.slice(i, i + len))) return true
+    }
+  }
+  return false
+}

@@ -23,10 +23,16 @@ export async function siteForPublicKey(db: D1Database, pk: string): Promise<Entr
   return entry
 }
 
+const publicKeyById = new Map<string, string>()
+
 export async function siteForId(db: D1Database, id: string): Promise<Entry | null> {
-  const site = await findSite(db, id)
-  if (!site) return null
-  return siteForPublicKey(db, site.public_key)
+  let pk = publicKeyById.get(id)
+  if (!pk) {
+    const site = await findSite(db, id)
+    if (!site) return null
+    publicKeyById.set(id, (pk = site.public_key))
+  }
+  return siteForPublicKey(db, pk)
 }
 
 export function forgetSite(publicKey: string): void {

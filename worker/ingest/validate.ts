@@ -4,7 +4,7 @@
  */
 import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
-import { REDACTED, redact } from './pii'
+import { REDACTED, redactStrict } from './pii'
 
 export const MAX_AGE_MS = 7 * 86_400_000
 export const MAX_FUTURE_MS = 5 * 60_000
@@ -17,30 +17,29 @@ export type Context = {
   device: EventRow['device']
 }
 
-/** Machine identifiers the tracker makes; they are not user data and are never redacted. */
-const NOT_REDACTED = new Set([
-  'id',
-  'type',
-  'ts',
-  'sid',
-  'run',
-  'status',
-  'stage',
-  'currency',
-  'value',
-])
+/** Fields that are enums, numbers or codes: nothing in them can be personal data. */
+const NOT_TEXT = new Set(['type', 'ts', 'status', 'stage', 'currency', 'value'])
+/**
+ * Identifiers: redacting one would merge distinct users, sessions or runs (or break dedupe),
+ * so an event whose identifier looks like PII is rejected instead, with a message to hash it.
+ */
+const IDENTIFIERS = ['id', 'uid', 'sid', 'run'] as const
+/** Integers this long are account or card numbers, not measurements. */
+const LONG_INTEGER = 10_000_000
 
 export function validateEvents(raw: unknown[], ctx: Context) {
   const rows: EventRow[] = []
   const rejected: Rejection[] = []
   let redactions = 0
+  const ids = new Set<string>()
   raw.forEach((input, index) => {
     const parsed = EventSchema.safeParse(input)
     if (!parsed.success) {
       return rejected.push({ index, code: 'invalid_event', message: describe(parsed.error) })
     }
-    const problem = check(parsed.data, ctx)
+    const problem = check(parsed.data, ctx, ids)
     if (problem) return rejected.push({ index, ...problem })
+    ids.add(parsed.data.id)
     const { row, redacted } = toRow(parsed.data, ctx)
     if (redacted) redactions++
     rows.push(row)
@@ -48,7 +47,19 @@ export function validateEvents(raw: unknown[], ctx: Context) {
   return { rows, rejected, redactions }
 }
 
-function check(e: Event, ctx: Context): Omit<Rejection, 'index'> | undefined {
+function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index'> | undefined {
+  if (ids.has(e.id)) {
+    return { code: 'duplicate_id', message: `id "${e.id}" appears twice in this batch` }
+  }
+  for (const field of IDENTIFIERS) {
+    const v = e[field]
+    if (v !== undefined && (redactStrict(v) !== v || v.includes(REDACTED))) {
+      return {
+        code: 'pii_in_identifier',
+        message: `${field} looks like personal data (an email, card, IBAN or 8+ digits); send a pseudonymous id such as a hash`,
+      }
+    }
+  }
   if (!ctx.allowedTypes.includes(e.type)) {
     return { code: 'type_not_allowed', message: `"${e.type}" events need a secret ingest key` }
   }
@@ -70,7 +81,7 @@ function toRow(e: Event, ctx: Context): { row: EventRow; redacted: boolean } {
   let redacted = false
   // Values the tracker already cleaned arrive as [redacted]: they count too.
   const clean = (s: string) => {
-    const out = redact(s)
+    const out = redactStrict(s)
     if (out !== s || s.includes(REDACTED)) redacted = true
     return out
   }
@@ -81,20 +92,32 @@ function toRow(e: Event, ctx: Context): { row: EventRow; redacted: boolean } {
   }
   for (const [field, value] of Object.entries(e)) {
     if (field === 'props') {
-      const props = Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-          k,
-          typeof v === 'string' ? clean(v) : v,
-        ]),
+      const props = Object.entries(value as Record<string, string | number | boolean>).map(
+        ([k, v]) => [clean(k), cleanProp(v, clean, () => (redacted = true))],
       )
-      row.props = JSON.stringify(props)
+      row.props = JSON.stringify(Object.fromEntries(props))
     } else if (field === 'path') {
       row.path = clean(stripQuery(value as string))
+    } else if (
+      typeof value === 'string' &&
+      !NOT_TEXT.has(field) &&
+      !IDENTIFIERS.includes(field as 'id')
+    ) {
+      row[field] = clean(value)
     } else {
-      row[field] = typeof value === 'string' && !NOT_REDACTED.has(field) ? clean(value) : value
+      row[field] = value
     }
   }
   return { row: row as EventRow, redacted }
+}
+
+function cleanProp(v: string | number | boolean, clean: (s: string) => string, flag: () => void) {
+  if (typeof v === 'string') return clean(v)
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= LONG_INTEGER) {
+    flag()
+    return REDACTED
+  }
+  return v
 }
 
 /** Query strings and fragments carry tokens and search terms; they are never kept. */

@@ -13,10 +13,15 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-/** Compares two secrets without leaking, through timing, how much of them matched. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a)
-  const y = new TextEncoder().encode(b)
-  if (x.byteLength !== y.byteLength) return false
+/**
+ * Compares two secrets without leaking, through timing, how much of them matched — or their
+ * lengths: both sides are hashed first, so the bytes compared are always 32 long.
+ */
+export async function safeEqual(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([a, b].map(digest))
   return crypto.subtle.timingSafeEqual(x, y)
+}
+
+async function digest(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
 }

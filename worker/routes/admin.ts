@@ -19,7 +19,7 @@ admin.use('*', async (c, next) => {
   const token = bearer(c.req.header('authorization'))
   if (!c.env.ADMIN_TOKEN)
     throw new ApiError(403, 'forbidden', 'ADMIN_TOKEN is not set on this Worker')
-  if (!token || !safeEqual(token, c.env.ADMIN_TOKEN)) {
+  if (!token || !(await safeEqual(token, c.env.ADMIN_TOKEN))) {
     throw new ApiError(401, 'unauthorized', 'Send the ADMIN_TOKEN: Authorization: Bearer …')
   }
   await next()

@@ -21,20 +21,23 @@ export const MAX_BODY_BYTES = 64 * 1024
 const events = new Hono<AppEnv>()
 
 /**
- * Every answer names the caller's origin (never `*`), so the tracker can read a 400 or 429
- * and stop or back off. Who may send is decided below by the site's allowed origins.
+ * CORS names one origin, never `*`: the caller's, once its site is known to allow it (set
+ * below), so the tracker can read a 400 or 429 and stop or back off.
  */
 events.use('*', async (c, next) => {
   await next()
-  const origin = c.req.header('origin')
-  if (origin) {
-    c.res.headers.set('Access-Control-Allow-Origin', origin)
-    c.res.headers.append('Vary', 'Origin')
-  }
+  c.res.headers.append('Vary', 'Origin')
+  const origin = c.get('allowedOrigin')
+  if (origin) c.res.headers.set('Access-Control-Allow-Origin', origin)
 })
 
+/**
+ * A preflight carries no body, so no site: it may go ahead from any origin, and the POST
+ * itself is refused (without CORS headers) unless its site allows the origin.
+ */
 events.options('/', (c) =>
   c.body(null, 204, {
+    'Access-Control-Allow-Origin': c.req.header('origin') ?? '*',
     'Access-Control-Allow-Methods': 'POST',
     'Access-Control-Allow-Headers': 'Content-Type, Authorization',
     'Access-Control-Max-Age': '86400',
@@ -51,7 +54,7 @@ events.post(
   }),
   async (c) => {
     const type = c.req.header('content-type') ?? ''
-    if (!/^(text\/plain|application\/json)\b/i.test(type)) {
+    if (!/^(text\/plain|application\/json)\s*(;|$)/i.test(type)) {
       throw new ApiError(
         415,
         'unsupported_media_type',
@@ -73,7 +76,7 @@ events.post(
     if (token) {
       const key = await keyForIngest(c.env.DB, token)
       if (!key) throw new ApiError(401, 'unauthorized', 'This key is unknown or has been revoked')
-      if (key.role !== 'ingest' && key.role !== 'admin') {
+      if (key.role !== 'ingest') {
         throw new ApiError(
           403,
           'forbidden',
@@ -109,6 +112,7 @@ events.post(
           `Origin ${origin ?? '(none)'} is not in this site's allowed_origins`,
         )
       }
+      c.set('allowedOrigin', origin)
       // The client address only keys the limiter (hashed, never stored), so one noisy
       // browser cannot spend a whole site's budget.
       const client = await sha256Hex(c.req.header('cf-connecting-ip') ?? '')

@@ -1,7 +1,7 @@
 /** `POST/GET/DELETE /v1/sites/:site/keys[/:id]`: secret keys, shown once at creation (DESIGN §5). */
 import { Hono } from 'hono'
-import { auditStatement } from '../db/audit'
-import { listKeys, newKey, revokeKeyStatement } from '../db/keys'
+import { auditRevokeStatement, auditStatement } from '../db/audit'
+import { findLiveKey, listKeys, newKey, revokeKeyStatement } from '../db/keys'
 import type { AppEnv } from '../env'
 import { forgetKey } from '../ingest/site-cache'
 import { ApiError, parse } from '../lib/errors'
@@ -30,10 +30,18 @@ keys.get('/', async (c) => c.json({ keys: await listKeys(c.env.DB, c.req.param('
 keys.delete('/:id', async (c) => {
   const siteId = c.req.param('site')!
   const id = c.req.param('id')
-  const result = await revokeKeyStatement(c.env.DB, siteId, id).run()
-  if (!result.meta.changes) throw new ApiError(404, 'not_found', `No live key "${id}" on this site`)
+  if (!(await findLiveKey(c.env.DB, siteId, id))) {
+    throw new ApiError(404, 'not_found', `No live key "${id}" on this site`)
+  }
+  const at = Date.now()
+  const [result] = await c.env.DB.batch([
+    revokeKeyStatement(c.env.DB, siteId, id, at),
+    auditRevokeStatement(c.env.DB, siteId, c.get('key').id, id, at),
+  ])
+  if (!result.meta.changes) {
+    throw new ApiError(409, 'last_admin_key', 'This is the last admin key; create another first')
+  }
   forgetKey(id)
-  await auditStatement(c.env.DB, siteId, c.get('key').id, 'key.revoke', { id }).run()
   return c.json({ id, revoked: true })
 })
 
