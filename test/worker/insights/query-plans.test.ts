@@ -6,6 +6,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { ACTIVITY_SQL } from '../../../worker/db/insights/activity'
 import { CONNECTIONS_SQL } from '../../../worker/db/insights/connections'
+import { FEATURE_ACCESS_SQL } from '../../../worker/db/insights/feature-access'
 import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons'
 import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
 import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
@@ -25,6 +26,7 @@ const QUERIES: [string, string, unknown[]][] = [
   ['live totals', LIVE_TOTALS_SQL, ['s', 0, 9]],
   ['live minutes', LIVE_MINUTES_SQL, ['s', 0, 9]],
   ['feature stats', FEATURE_STATS_SQL, [...days, null, null, null, '2026-01-24', TIERS]],
+  ['feature access', FEATURE_ACCESS_SQL, [...days, null, null, null]],
   ['feature reasons', FEATURE_REASONS_SQL, [...days, null, null, null]],
   ['connections', CONNECTIONS_SQL, [...days, null, null]],
   ['activity', ACTIVITY_SQL, [...days, null, null]],

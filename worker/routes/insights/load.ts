@@ -12,6 +12,7 @@ import { daysBefore, rollupDays } from '../../analysis/rollup-days'
 import { DEFAULT_VALUE_WEIGHTS, type ValueWeights } from '../../analysis/value-score'
 import { classifyRuns, workflowDefs, DEFAULT_WINDOW_S } from '../../analysis/workflows'
 import { connections } from '../../db/insights/connections'
+import { featureAccess } from '../../db/insights/feature-access'
 import { featureReasons } from '../../db/insights/feature-reasons'
 import { featureStats } from '../../db/insights/feature-stats'
 import { stageReach } from '../../db/insights/stage-reach'
@@ -68,16 +69,22 @@ export function pricesOf(config: SiteConfig): Prices {
   return new Map(config.tiers.map((t) => [t.name, t.monthly_price]))
 }
 
+/**
+ * Drop-offs need only the feature-access counts: alone they come from the lean query; when the
+ * caller loads feature value anyway (opportunities), they are read from its rows instead.
+ */
 export async function loadDropoffs(r: InsightRequest, value?: ReturnType<typeof loadFeatureValue>) {
   const days = rollupDays(r.range)
-  const [{ workflows, truncated }, { stats }, reasons] = await Promise.all([
+  const [{ workflows, truncated }, access, reasons] = await Promise.all([
     loadWorkflows(r),
-    value ?? loadFeatureValue(r),
+    value
+      ? value.then(({ stats }) => stats.access)
+      : featureAccess(r.db, r.siteId, days, r.filters),
     featureReasons(r.db, r.siteId, days, r.filters),
   ])
   const prices = pricesOf(r.config)
   return {
-    ...dropoffReport(workflows, stats.access, reasons, prices),
+    ...dropoffReport(workflows, access, reasons, prices),
     workflows,
     reasons,
     truncated,
