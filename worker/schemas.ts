@@ -13,16 +13,7 @@ import {
   STATUSES,
 } from './wire-lists'
 
-export {
-  CLIENT_EVENT_TYPES,
-  DEFAULT_FEATURES,
-  DEVICES,
-  DROPOFF_TYPES,
-  EVENT_TYPES,
-  ROLES,
-  STAGES,
-  STATUSES,
-} from './wire-lists'
+export * from './wire-lists'
 
 /** Machine-friendly names: letters, digits, `_ . : -`, starting with a letter or digit. */
 export const slug = z
