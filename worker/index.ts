@@ -25,11 +25,6 @@ import { runJobs } from './scheduled'
 
 const app = new Hono<AppEnv>()
   .get('/v1/health', (c) => c.json({ ok: true }))
-  // The tracker runs on the bank's origin: let it read Retry-After on a 429.
-  .use('/v1/events', async (c, next) => {
-    await next()
-    c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After')
-  })
   .route('/v1/events', events)
   .route('/v1/admin', admin)
   .route('/v1/whoami', whoami)

@@ -22,13 +22,15 @@ const events = new Hono<AppEnv>()
 
 /**
  * CORS names one origin, never `*`: the caller's, once its site is known to allow it (set
- * below), so the tracker can read a 400 or 429 and stop or back off.
+ * below), so the tracker can read a 400 or 429 — and a 429's Retry-After — and back off.
  */
 events.use('*', async (c, next) => {
   await next()
   c.res.headers.append('Vary', 'Origin')
   const origin = c.get('allowedOrigin')
-  if (origin) c.res.headers.set('Access-Control-Allow-Origin', origin)
+  if (!origin) return
+  c.res.headers.set('Access-Control-Allow-Origin', origin)
+  c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After')
 })
 
 /**
