@@ -3,6 +3,7 @@
  * deleted in bounded slices, and the rollup days that hold them with them, so one run stays far
  * inside D1's per-invocation query limit.
  */
+import { bumpDataVersionStatement, expireAnswersStatement } from './db/answers'
 import type { Env } from './env'
 import { utcDay } from './ingest/store'
 import { rebuildDirtyDays } from './rollups'
@@ -22,9 +23,12 @@ type Budget = { left: number }
 export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_events: number }> {
   const rebuilt_days = await rebuildDirtyDays(env.DB)
   const purged_events = await purgeExpiredEvents(env.DB, Date.now())
-  await env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1')
-    .bind(Date.now() - DEAD_LETTER_DAYS * DAY_MS)
-    .run()
+  await env.DB.batch([
+    env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1').bind(
+      Date.now() - DEAD_LETTER_DAYS * DAY_MS,
+    ),
+    expireAnswersStatement(env.DB, Date.now()),
+  ])
   return { rebuilt_days, purged_events }
 }
 
@@ -54,9 +58,20 @@ export async function purgeExpiredEvents(db: D1Database, now: number): Promise<n
   for (const site of results) {
     const { retention_days } = SiteConfigSchema.parse(site.config ? JSON.parse(site.config) : {})
     const cutoff = now - retention_days * DAY_MS
-    deleted += await purgeEvents(db, site.id, cutoff, budget)
+    const events = await purgeEvents(db, site.id, cutoff, budget)
     // Rollups hold whole days: the day the cutoff falls in goes with its first expired event.
-    await purgeRollupDays(db, site.id, site.oldest_day, utcDay(cutoff + DAY_MS - 1), budget)
+    const days = await purgeRollupDays(
+      db,
+      site.id,
+      site.oldest_day,
+      utcDay(cutoff + DAY_MS - 1),
+      budget,
+    )
+    if (events + days > 0) {
+      budget.left--
+      await bumpDataVersionStatement(db, site.id).run()
+    }
+    deleted += events
   }
   return deleted
 }
@@ -88,12 +103,14 @@ async function purgeRollupDays(
   oldest: string | null,
   keepFrom: string,
   budget: Budget,
-) {
-  for (let day = oldest; day !== null && day < keepFrom;) {
+): Promise<number> {
+  let purged = 0
+  for (let day = oldest; day !== null && day < keepFrom; purged++) {
     day = utcDay(Date.parse(`${day}T00:00:00Z`) + DAY_MS)
     const statements = purgeRollupsBefore(db, siteId, day)
-    if (budget.left < statements.length) return
+    if (budget.left < statements.length) break
     budget.left -= statements.length
     await db.batch(statements)
   }
+  return purged
 }

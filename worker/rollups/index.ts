@@ -3,6 +3,7 @@
  * rebuilds one (site, day) from raw events — delete then insert-select, one transaction — so
  * running it twice gives the same rows. The consumer marks days dirty; cron rebuilds them.
  */
+import { bumpDataVersionStatement } from '../db/answers'
 import { utcDay } from '../ingest/store'
 import { INSIGHT_ROLLUPS } from './insights'
 import { workflowRunsRollup } from './workflow-runs'
@@ -29,6 +30,7 @@ export async function rebuildDay(db: D1Database, siteId: string, day: string): P
   const dayStart = Date.parse(`${day}T00:00:00Z`)
   await db.batch([
     ...ROLLUPS.flatMap((r) => r.rebuild(db, siteId, dayStart, day)),
+    bumpDataVersionStatement(db, siteId),
     db.prepare('DELETE FROM rollup_dirty WHERE site_id = ?1 AND day = ?2').bind(siteId, day),
   ])
 }

@@ -1,5 +1,6 @@
 /** `GET/PATCH /v1/sites/:site/config` (DESIGN §5). PATCH replaces the top-level fields it names. */
 import { Hono } from 'hono'
+import { bumpDataVersionStatement } from '../db/answers'
 import { auditStatement } from '../db/audit'
 import { findSite, getConfig, putConfigStatement } from '../db/sites'
 import type { AppEnv } from '../env'
@@ -33,6 +34,7 @@ config.patch('/', requireRole('admin'), async (c) => {
   const merged = parse(SiteConfigSchema, { ...(await getConfig(c.env.DB, siteId)), ...patch })
   await c.env.DB.batch([
     putConfigStatement(c.env.DB, siteId, merged),
+    bumpDataVersionStatement(c.env.DB, siteId), // answers computed with the old config are void
     auditStatement(c.env.DB, siteId, c.get('key').id, 'config.update', {
       fields: Object.keys(patch),
     }),

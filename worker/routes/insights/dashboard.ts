@@ -12,15 +12,20 @@ import { activity } from '../../db/insights/activity'
 import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
-import { loadOpportunities } from './load'
-import { insightRequest, periodOf } from './request'
+import { loadOpportunities, type InsightRequest } from './load'
+import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
 
-const QuerySchema = AnalysisQuerySchema
+const QuerySchema = storedQuery(AnalysisQuerySchema)
 
 const dashboard = new Hono<AppEnv>()
 
 dashboard.get('/', requireRole('read'), async (c) => {
-  const r = await insightRequest(c, parse(QuerySchema, c.req.query(), 'query'))
+  const q = parse(QuerySchema, c.req.query(), 'query')
+  const r = await insightRequest(c, q)
+  return storedAnswer(c, r, q, () => overview(r))
+})
+
+async function overview(r: InsightRequest) {
   const [act, found] = await Promise.all([
     activity(r.db, r.siteId, rollupDays(r.range), r.filters),
     loadOpportunities(r),
@@ -33,7 +38,7 @@ dashboard.get('/', requireRole('read'), async (c) => {
   const completed = workflows.reduce((s, w) => s + w.completed, 0)
   const attempts = found.connections.reduce((s, x) => s + x.attempts, 0)
   const connected = found.connections.reduce((s, x) => s + x.completed, 0)
-  return c.json({
+  return {
     period: periodOf(r),
     truncated: found.truncated,
     kpis: {
@@ -48,7 +53,7 @@ dashboard.get('/', requireRole('read'), async (c) => {
     top_opportunities: found.opportunities.slice(0, 3),
     worst_dropoffs: found.dropoffs.points.filter((p) => p.dropped > 0).slice(0, 5),
     workflows,
-  })
-})
+  }
+}
 
 export default dashboard

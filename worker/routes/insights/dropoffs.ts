@@ -4,21 +4,23 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { loadDropoffs } from './load'
-import { insightRequest, periodOf, withLimit } from './request'
+import { insightRequest, periodOf, storedAnswer, storedQuery, withLimit } from './request'
 
-const QuerySchema = withLimit(50, 200)
+const QuerySchema = storedQuery(withLimit(50, 200))
 
 const dropoffs = new Hono<AppEnv>()
 
 dropoffs.get('/', requireRole('read'), async (c) => {
   const q = parse(QuerySchema, c.req.query(), 'query')
   const r = await insightRequest(c, q)
-  const { types, points, truncated } = await loadDropoffs(r)
-  return c.json({
-    period: periodOf(r),
-    truncated,
-    types,
-    points: points.filter((p) => p.dropped > 0).slice(0, q.limit),
+  return storedAnswer(c, r, q, async () => {
+    const { types, points, truncated } = await loadDropoffs(r)
+    return {
+      period: periodOf(r),
+      truncated,
+      types,
+      points: points.filter((p) => p.dropped > 0).slice(0, q.limit),
+    }
   })
 })
 

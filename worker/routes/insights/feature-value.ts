@@ -5,16 +5,19 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { loadFeatureValue } from './load'
-import { insightRequest, periodOf } from './request'
+import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
 
-const QuerySchema = AnalysisQuerySchema
+const QuerySchema = storedQuery(AnalysisQuerySchema)
 
 const featureValue = new Hono<AppEnv>()
 
 featureValue.get('/', requireRole('read'), async (c) => {
-  const r = await insightRequest(c, parse(QuerySchema, c.req.query(), 'query'))
-  const { weights, tiers } = await loadFeatureValue(r)
-  return c.json({ period: periodOf(r), weights, tiers })
+  const q = parse(QuerySchema, c.req.query(), 'query')
+  const r = await insightRequest(c, q)
+  return storedAnswer(c, r, q, async () => {
+    const { weights, tiers } = await loadFeatureValue(r)
+    return { period: periodOf(r), weights, tiers }
+  })
 })
 
 export default featureValue

@@ -12,40 +12,46 @@ import {
   transitions,
 } from '../../analysis/journey-report'
 import { DEFAULT_JOURNEY, JourneyFold, filterJourneys } from '../../analysis/journeys'
-import { AnalysisQuerySchema, toRange } from '../../analysis/period'
+import { AnalysisQuerySchema } from '../../analysis/period'
 import { firstConversions, lastSeen, scanStageEvents } from '../../db/insights/journeys'
-import { getConfig } from '../../db/sites'
 import type { AppEnv } from '../../env'
 import { utcDay } from '../../ingest/store'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { slug } from '../../schemas'
+import type { InsightRequest } from './load'
+import { insightRequest, storedAnswer, storedQuery } from './request'
 
 const DAY_MS = 86_400_000
 /** Journey types listed for the picker. */
 const MAX_JOURNEYS = 50
 
-const JourneysQuerySchema = AnalysisQuerySchema.safeExtend({
-  journey: slug.default(DEFAULT_JOURNEY),
-  inactive_days: z.coerce
-    .number()
-    .int('inactive_days is a whole number of days')
-    .min(1)
-    .max(365)
-    .default(14),
-})
+const JourneysQuerySchema = storedQuery(
+  AnalysisQuerySchema.safeExtend({
+    journey: slug.default(DEFAULT_JOURNEY),
+    inactive_days: z.coerce
+      .number()
+      .int('inactive_days is a whole number of days')
+      .min(1)
+      .max(365)
+      .default(14),
+  }),
+)
 
 const journeys = new Hono<AppEnv>()
 
 journeys.get('/', requireRole('read'), async (c) => {
   const q = parse(JourneysQuerySchema, c.req.query(), 'query')
-  const siteId = c.req.param('site')!
-  const range = toRange(q)
-  const config = await getConfig(c.env.DB, siteId)
+  const r = await insightRequest(c, q)
+  return storedAnswer(c, r, q, () => journeyReport(r, q))
+})
+
+async function journeyReport(r: InsightRequest, q: z.infer<typeof JourneysQuerySchema>) {
+  const { db, siteId, range, config } = r
   const fold = new JourneyFold()
   const types = new Set<string>()
   const scan = await scanStageEvents(
-    c.env.DB,
+    db,
     {
       siteId,
       from: range.from,
@@ -61,17 +67,17 @@ journeys.get('/', requireRole('read'), async (c) => {
   )
   const users = filterJourneys(fold.users(), q)
   // Inactivity is judged at the end of the period (or now, if that is earlier).
-  const asOf = Math.min(range.to, Date.now())
+  const asOf = Math.min(range.to, r.now)
   const inactiveMs = q.inactive_days * DAY_MS
   const quiet = users.filter((u) => !u.churned && asOf - u.last_ts >= inactiveMs)
   const seen = await lastSeen(
-    c.env.DB,
+    db,
     siteId,
     quiet.map((u) => u.uid),
     asOf,
   )
-  const conversions = await firstConversions(c.env.DB, siteId, range.from, range.to)
-  return c.json({
+  const conversions = await firstConversions(db, siteId, range.from, range.to)
+  return {
     range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
     journey: q.journey,
     journeys: [...types].sort().slice(0, MAX_JOURNEYS),
@@ -83,7 +89,7 @@ journeys.get('/', requireRole('read'), async (c) => {
     conversion_points: conversionPoints(conversions.rows, users),
     dropoffs: journeyDropoffs(users, seen, asOf, inactiveMs),
     truncated: scan.truncated || conversions.truncated,
-  })
-})
+  }
+}
 
 export default journeys

@@ -4,17 +4,19 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { loadOpportunities } from './load'
-import { insightRequest, periodOf, withLimit } from './request'
+import { insightRequest, periodOf, storedAnswer, storedQuery, withLimit } from './request'
 
-const QuerySchema = withLimit(20, 100)
+const QuerySchema = storedQuery(withLimit(20, 100))
 
 const opportunities = new Hono<AppEnv>()
 
 opportunities.get('/', requireRole('read'), async (c) => {
   const q = parse(QuerySchema, c.req.query(), 'query')
   const r = await insightRequest(c, q)
-  const { opportunities: list, truncated } = await loadOpportunities(r)
-  return c.json({ period: periodOf(r), truncated, opportunities: list.slice(0, q.limit) })
+  return storedAnswer(c, r, q, async () => {
+    const { opportunities: list, truncated } = await loadOpportunities(r)
+    return { period: periodOf(r), truncated, opportunities: list.slice(0, q.limit) }
+  })
 })
 
 export default opportunities

@@ -2,8 +2,17 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { AnalysisQuerySchema, toRange, type AnalysisQuery } from '../../analysis/period'
+import { rollupDays } from '../../analysis/rollup-days'
+import {
+  ANSWER_MAX_AGE_MS,
+  MAX_ANSWER_CHARS,
+  findAnswer,
+  saveAnswerStatement,
+} from '../../db/answers'
 import { getConfig } from '../../db/sites'
 import type { AppEnv } from '../../env'
+import { sha256Hex } from '../../lib/crypto'
+import { parse } from '../../lib/errors'
 import type { InsightRequest } from './load'
 
 /** The common query plus `limit`, for routes that answer with a list. */
@@ -36,4 +45,40 @@ export function periodOf(r: InsightRequest) {
     to: new Date(r.range.to).toISOString(),
     days: r.range.days,
   }
+}
+
+/** The query of a route whose answers are stored: `refresh=1` recomputes (see storedAnswer). */
+export function storedQuery<T extends z.ZodType>(schema: T) {
+  return schema.and(z.object({ refresh: z.enum(['1', 'true', '0', 'false']).optional() }))
+}
+
+/**
+ * For the heavy routes: the stored answer to the same question while it is good
+ * (db/answers.ts), else `compute()`'s, which is kept for the next asker; `refresh=1` always
+ * recomputes. The question is the route, the parsed query and the days the period covers.
+ * `computed_at` in the answer says when it was computed.
+ */
+export async function storedAnswer(
+  c: Context<AppEnv>,
+  r: InsightRequest,
+  q: Record<string, unknown> & { refresh?: string },
+  compute: () => Promise<Record<string, unknown>>,
+): Promise<Response> {
+  // The period by name and the days it covers: `period=30d` asked twice in a day is one question.
+  const { period, from, to, refresh, ...rest } = q
+  const named = from && to ? 'from-to' : (period ?? '30d')
+  const question = [c.req.path, Object.entries(rest).sort(), named, rollupDays(r.range)]
+  const key = await sha256Hex(JSON.stringify(question))
+  const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
+  const headers = { 'content-type': 'application/json' }
+  if (found?.body && refresh !== '1' && refresh !== 'true') return c.body(found.body, 200, headers)
+  const body = JSON.stringify({ ...(await compute()), computed_at: new Date(r.now).toISOString() })
+  if (found && body.length <= MAX_ANSWER_CHARS) {
+    const save = { siteId: r.siteId, key, version: found.version, computedAt: r.now, body }
+    // Not keeping it costs only the next asker's time: the answer still goes out.
+    await saveAnswerStatement(r.db, save)
+      .run()
+      .catch((err) => console.error('insight answer not kept:', String(err)))
+  }
+  return c.body(body, 200, headers)
 }
