@@ -48,7 +48,7 @@ export async function seedDemoSite(
   ])
   const { events } = await loadDemo(db, { ...opts, siteId: site.id })
   // The loader marks every day it wrote as dirty; build their rollups now, not at the first cron.
-  while ((await rebuildDirtyDays(db)) > 0);
+  while ((await rebuildDirtyDays(db)).length > 0);
   return {
     site_id: site.id,
     public: site.public_key,

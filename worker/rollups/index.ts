@@ -35,13 +35,16 @@ export async function rebuildDay(db: D1Database, siteId: string, day: string): P
   ])
 }
 
-export async function rebuildDirtyDays(db: D1Database): Promise<number> {
+/** Rebuilds the oldest dirty days, at most MAX_DAYS_PER_RUN; returns those it rebuilt. */
+export async function rebuildDirtyDays(
+  db: D1Database,
+): Promise<{ site_id: string; day: string }[]> {
   const { results } = await db
     .prepare('SELECT site_id, day FROM rollup_dirty ORDER BY day LIMIT ?1')
     .bind(MAX_DAYS_PER_RUN)
     .all<{ site_id: string; day: string }>()
   for (const { site_id, day } of results) await rebuildDay(db, site_id, day)
-  return results.length
+  return results
 }
 
 /** The distinct (site, day) pairs of a set of event timestamps. */

@@ -6,6 +6,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { ANSWER_MAX_AGE_MS } from '../../../worker/db/answers'
+import { insertEventStatements } from '../../../worker/db/events'
+import { daysOf, markDirtyStatement } from '../../../worker/rollups'
 import { purgeExpiredEvents, runJobs } from '../../../worker/scheduled'
 import { call } from '../helpers'
 import { BASE, DAY, getJson, seed, siteWith, type Ev } from './seed'
@@ -126,6 +128,23 @@ describe('stored insight answers', () => {
     expect(await version()).toBeGreaterThan(before)
     const after = await getJson(`/v1/sites/${site.id}/dashboard?period=90d`, read)
     expect(after.kpis.active_users).toBe(1)
+  })
+
+  it('cron prepares the overview of each site whose rollups it rebuilt', async () => {
+    const { site, read } = await siteWith()
+    const rows = [{ ...use('a'), site_id: site.id, id: 'prep-a', received_at: BASE }]
+    await env.DB.batch([
+      ...insertEventStatements(env.DB, rows),
+      ...daysOf(rows).map((d) => markDirtyStatement(env.DB, site.id, d.day)),
+    ])
+    await runJobs(env)
+    const [prepared] = await stored(site.id)
+    expect(prepared).toBeDefined()
+    const overview = await getJson(`/v1/sites/${site.id}/dashboard`, read)
+    expect(Date.parse(overview.computed_at)).toBe(prepared.computed_at)
+    expect(overview.kpis.active_users).toBe(1)
+    expect(await getJson(`/v1/sites/${site.id}/dashboard?period=30d`, read)).toEqual(overview)
+    expect(await stored(site.id)).toHaveLength(1)
   })
 
   it('refresh takes only 1/true/0/false', async () => {

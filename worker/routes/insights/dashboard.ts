@@ -13,7 +13,14 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { loadOpportunities, type InsightRequest } from './load'
-import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
+import {
+  insightRequest,
+  insightRequestFor,
+  periodOf,
+  prepareAnswer,
+  storedAnswer,
+  storedQuery,
+} from './request'
 
 const QuerySchema = storedQuery(AnalysisQuerySchema)
 
@@ -24,6 +31,16 @@ dashboard.get('/', requireRole('read'), async (c) => {
   const r = await insightRequest(c, q)
   return storedAnswer(c, r, q, () => overview(r))
 })
+
+/**
+ * The question a person opening the dashboard asks first — the default period, no filters —
+ * answered by cron once the site's rollups changed, so that the first look is a stored answer.
+ */
+export async function prepareOverview(db: D1Database, siteId: string, now: number) {
+  const q = parse(QuerySchema, {}, 'query')
+  const r = await insightRequestFor(db, siteId, q, now)
+  await prepareAnswer(`/v1/sites/${siteId}/dashboard`, r, q, () => overview(r))
+}
 
 async function overview(r: InsightRequest) {
   const [act, found] = await Promise.all([

@@ -12,7 +12,6 @@ import {
 import { getConfig } from '../../db/sites'
 import type { AppEnv } from '../../env'
 import { sha256Hex } from '../../lib/crypto'
-import { parse } from '../../lib/errors'
 import type { InsightRequest } from './load'
 
 /** The common query plus `limit`, for routes that answer with a list. */
@@ -22,16 +21,20 @@ export function withLimit(fallback: number, max: number) {
   )
 }
 
-export async function insightRequest(
-  c: Context<AppEnv>,
+export function insightRequest(c: Context<AppEnv>, q: AnalysisQuery): Promise<InsightRequest> {
+  return insightRequestFor(c.env.DB, c.req.param('site')!, q, Date.now())
+}
+
+export async function insightRequestFor(
+  db: D1Database,
+  siteId: string,
   q: AnalysisQuery,
+  now: number,
 ): Promise<InsightRequest> {
-  const siteId = c.req.param('site')!
-  const now = Date.now()
   return {
-    db: c.env.DB,
+    db,
     siteId,
-    config: await getConfig(c.env.DB, siteId),
+    config: await getConfig(db, siteId),
     range: toRange(q, now),
     filters: { tier: q.tier, device: q.device, feature: q.feature },
     now,
@@ -52,33 +55,68 @@ export function storedQuery<T extends z.ZodType>(schema: T) {
   return schema.and(z.object({ refresh: z.enum(['1', 'true', '0', 'false']).optional() }))
 }
 
+type StoredQuery = Record<string, unknown> & { refresh?: string }
+type Compute = () => Promise<Record<string, unknown>>
+
 /**
  * For the heavy routes: the stored answer to the same question while it is good
  * (db/answers.ts), else `compute()`'s, which is kept for the next asker; `refresh=1` always
- * recomputes. The question is the route, the parsed query and the days the period covers.
- * `computed_at` in the answer says when it was computed.
+ * recomputes. `computed_at` in the answer says when it was computed.
  */
 export async function storedAnswer(
   c: Context<AppEnv>,
   r: InsightRequest,
-  q: Record<string, unknown> & { refresh?: string },
-  compute: () => Promise<Record<string, unknown>>,
+  q: StoredQuery,
+  compute: Compute,
 ): Promise<Response> {
-  // The period by name and the days it covers: `period=30d` asked twice in a day is one question.
-  const { period, from, to, refresh, ...rest } = q
-  const named = from && to ? 'from-to' : (period ?? '30d')
-  const question = [c.req.path, Object.entries(rest).sort(), named, rollupDays(r.range)]
-  const key = await sha256Hex(JSON.stringify(question))
+  const key = await questionKey(c.req.path, q, r)
   const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
   const headers = { 'content-type': 'application/json' }
-  if (found?.body && refresh !== '1' && refresh !== 'true') return c.body(found.body, 200, headers)
+  if (found?.body && q.refresh !== '1' && q.refresh !== 'true') {
+    return c.body(found.body, 200, headers)
+  }
+  return c.body(await computeAndKeep(r, key, found?.version, compute), 200, headers)
+}
+
+/**
+ * Computes the answer to `path`'s question before anyone asks (cron, after a rebuild), unless
+ * a good one is stored. Nothing when the site is gone.
+ */
+export async function prepareAnswer(
+  path: string,
+  r: InsightRequest,
+  q: StoredQuery,
+  compute: Compute,
+) {
+  const key = await questionKey(path, q, r)
+  const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
+  if (found && !found.body) await computeAndKeep(r, key, found.version, compute)
+}
+
+/**
+ * The route, the parsed query but `refresh`, the period by name and the days it covers:
+ * `period=30d` asked twice in a day is one question.
+ */
+function questionKey(path: string, q: StoredQuery, r: InsightRequest): Promise<string> {
+  const { period, from, to, refresh, ...rest } = q
+  const named = from && to ? 'from-to' : (period ?? '30d')
+  return sha256Hex(JSON.stringify([path, Object.entries(rest).sort(), named, rollupDays(r.range)]))
+}
+
+/** `version`: the site's data version read before computing; none, and nothing is kept. */
+async function computeAndKeep(
+  r: InsightRequest,
+  key: string,
+  version: number | undefined,
+  compute: Compute,
+): Promise<string> {
   const body = JSON.stringify({ ...(await compute()), computed_at: new Date(r.now).toISOString() })
-  if (found && body.length <= MAX_ANSWER_CHARS) {
-    const save = { siteId: r.siteId, key, version: found.version, computedAt: r.now, body }
+  if (version !== undefined && body.length <= MAX_ANSWER_CHARS) {
+    const save = { siteId: r.siteId, key, version, computedAt: r.now, body }
     // Not keeping it costs only the next asker's time: the answer still goes out.
     await saveAnswerStatement(r.db, save)
       .run()
       .catch((err) => console.error('insight answer not kept:', String(err)))
   }
-  return c.body(body, 200, headers)
+  return body
 }
