@@ -8,26 +8,29 @@
 export const ANSWER_MAX_AGE_MS = 5 * 60_000
 /** D1 holds strings of up to 2 MB; a larger answer is computed every time. */
 export const MAX_ANSWER_CHARS = 1_000_000
+/** Bounds what one site's askers can make D1 hold (cron deletes answers past their age). */
+export const MAX_ANSWERS_PER_SITE = 500
 
 /**
- * The site's data version and, when there is one, the stored answer to `key` that is still
- * good. `null` when the site does not exist.
+ * The site's data version, how many answers it holds, and the stored answer to `key` when
+ * there is one that is still good. `null` when the site does not exist.
  */
 export async function findAnswer(
   db: D1Database,
   siteId: string,
   key: string,
   computedAfter: number,
-): Promise<{ version: number; body: string | null } | null> {
+): Promise<{ version: number; kept: number; body: string | null } | null> {
   return db
     .prepare(
-      `SELECT s.data_version AS version, a.body
+      `SELECT s.data_version AS version, a.body,
+         (SELECT count(*) FROM insight_answers k WHERE k.site_id = s.id) AS kept
        FROM sites s LEFT JOIN insight_answers a
          ON a.site_id = s.id AND a.key = ?2 AND a.version = s.data_version AND a.computed_at > ?3
        WHERE s.id = ?1`,
     )
     .bind(siteId, key, computedAfter)
-    .first<{ version: number; body: string | null }>()
+    .first<{ version: number; kept: number; body: string | null }>()
 }
 
 export function saveAnswerStatement(

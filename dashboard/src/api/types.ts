@@ -44,7 +44,7 @@ export type { RetentionCohort }
 type Range = { from: string; to: string }
 
 /** worker/routes/insights/journeys.ts */
-export type JourneysResponse = {
+export type JourneysResponse = Stored & {
   range: Range
   journey: string
   journeys: string[]
@@ -75,9 +75,11 @@ export type { Opportunity, OutcomeCounts, ValueWeights, WorkflowReport, Workflow
 
 /** The period an insight answer covers (worker/routes/insights/request.ts `periodOf`). */
 type Period = { from: string; to: string; days: number }
+/** When a stored answer was computed (worker/routes/insights/request.ts `storedAnswer`). */
+type Stored = { computed_at: string }
 
 /** worker/routes/insights/feature-value.ts */
-export type FeatureValueResponse = {
+export type FeatureValueResponse = Stored & {
   period: Period
   weights: ValueWeights
   tiers: Record<string, TierValue>
@@ -90,7 +92,7 @@ export type WorkflowsResponse = { period: Period; truncated: boolean; workflows:
 export type WorkflowResponse = { period: Period; truncated: boolean; workflow: WorkflowReport }
 
 /** worker/routes/insights/dropoffs.ts */
-export type DropoffsResponse = {
+export type DropoffsResponse = Stored & {
   period: Period
   truncated: boolean
   types: Record<DropoffType, DropoffTypeSummary>
@@ -98,14 +100,14 @@ export type DropoffsResponse = {
 }
 
 /** worker/routes/insights/opportunities.ts */
-export type OpportunitiesResponse = {
+export type OpportunitiesResponse = Stored & {
   period: Period
   truncated: boolean
   opportunities: Opportunity[]
 }
 
 /** worker/routes/insights/dashboard.ts */
-export type DashboardResponse = {
+export type DashboardResponse = Stored & {
   period: Period
   truncated: boolean
   kpis: {

@@ -78,6 +78,11 @@ export function formatNumber(n: number | null | undefined, digits = 2): string {
 }
 
 /** A machine name as a label: account_linking → Account linking. Text only, never markup. */
+/** Hours and minutes of an ISO time, in the reader's time zone. */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
 export function humanize(name: string): string {
   const spaced = name.replace(/[_-]+/g, ' ').trim()
   return spaced ? spaced[0].toUpperCase() + spaced.slice(1) : name

@@ -12,7 +12,7 @@ import { Empty, Loaded } from '../components/states'
 import { TimeSeries } from '../components/time-series'
 import { useApi } from '../hooks/use-api'
 import { useSite } from '../hooks/use-site'
-import { formatCount, formatMoney, formatPercent, humanize } from '../lib/format'
+import { formatCount, formatMoney, formatPercent, formatTime, humanize } from '../lib/format'
 import { fillDays } from '../lib/series'
 import { switchView } from '../state/url-state'
 
@@ -87,6 +87,10 @@ function Dashboard({ data: d }: { data: DashboardResponse }) {
         <Kpi label="Workflow completion" value={formatPercent(d.kpis.workflow_completion_rate)} />
         <Kpi label="Bank connections OK" value={formatPercent(d.kpis.connection_success_rate)} />
       </div>
+      <p class="muted">
+        As of {formatTime(d.computed_at)}; recomputed when new events are rolled up (every 5
+        minutes).
+      </p>
       <Section title="Daily activity">
         {chart.x.length > 1 ? (
           <TimeSeries

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { ANSWER_MAX_AGE_MS } from '../../../worker/db/answers'
+import { ANSWER_MAX_AGE_MS, MAX_ANSWERS_PER_SITE } from '../../../worker/db/answers'
 import { insertEventStatements } from '../../../worker/db/events'
 import { daysOf, markDirtyStatement } from '../../../worker/rollups'
 import { purgeExpiredEvents, runJobs } from '../../../worker/scheduled'
@@ -145,6 +145,21 @@ describe('stored insight answers', () => {
     expect(overview.kpis.active_users).toBe(1)
     expect(await getJson(`/v1/sites/${site.id}/dashboard?period=30d`, read)).toEqual(overview)
     expect(await stored(site.id)).toHaveLength(1)
+  })
+
+  it('a site holds at most MAX_ANSWERS_PER_SITE answers; past it answers are computed, not kept', async () => {
+    const { site, read } = await siteWith()
+    await seed(site, [use('a')])
+    const filler = Array.from({ length: MAX_ANSWERS_PER_SITE }, (_, i) => `filler-${i}`)
+    await env.DB.prepare(
+      `INSERT INTO insight_answers (site_id, key, version, computed_at, body)
+       SELECT ?1, j.value, 0, ?2, '{}' FROM json_each(?3) j`,
+    )
+      .bind(site.id, Date.now(), JSON.stringify(filler))
+      .run()
+    const overview = await getJson(`/v1/sites/${site.id}/dashboard`, read)
+    expect(overview.kpis.active_users).toBe(1)
+    expect(await stored(site.id)).toHaveLength(MAX_ANSWERS_PER_SITE)
   })
 
   it('refresh takes only 1/true/0/false', async () => {

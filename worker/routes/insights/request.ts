@@ -6,6 +6,7 @@ import { rollupDays } from '../../analysis/rollup-days'
 import {
   ANSWER_MAX_AGE_MS,
   MAX_ANSWER_CHARS,
+  MAX_ANSWERS_PER_SITE,
   findAnswer,
   saveAnswerStatement,
 } from '../../db/answers'
@@ -75,7 +76,7 @@ export async function storedAnswer(
   if (found?.body && q.refresh !== '1' && q.refresh !== 'true') {
     return c.body(found.body, 200, headers)
   }
-  return c.body(await computeAndKeep(r, key, found?.version, compute), 200, headers)
+  return c.body(await computeAndKeep(r, key, found, compute), 200, headers)
 }
 
 /**
@@ -90,7 +91,7 @@ export async function prepareAnswer(
 ) {
   const key = await questionKey(path, q, r)
   const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
-  if (found && !found.body) await computeAndKeep(r, key, found.version, compute)
+  if (found && !found.body) await computeAndKeep(r, key, found, compute)
 }
 
 /**
@@ -103,16 +104,16 @@ function questionKey(path: string, q: StoredQuery, r: InsightRequest): Promise<s
   return sha256Hex(JSON.stringify([path, Object.entries(rest).sort(), named, rollupDays(r.range)]))
 }
 
-/** `version`: the site's data version read before computing; none, and nothing is kept. */
+/** `site`: as findAnswer read it before computing; without it, nothing is kept. */
 async function computeAndKeep(
   r: InsightRequest,
   key: string,
-  version: number | undefined,
+  site: { version: number; kept: number } | null,
   compute: Compute,
 ): Promise<string> {
   const body = JSON.stringify({ ...(await compute()), computed_at: new Date(r.now).toISOString() })
-  if (version !== undefined && body.length <= MAX_ANSWER_CHARS) {
-    const save = { siteId: r.siteId, key, version, computedAt: r.now, body }
+  if (site && site.kept < MAX_ANSWERS_PER_SITE && body.length <= MAX_ANSWER_CHARS) {
+    const save = { siteId: r.siteId, key, version: site.version, computedAt: r.now, body }
     // Not keeping it costs only the next asker's time: the answer still goes out.
     await saveAnswerStatement(r.db, save)
       .run()
