@@ -4,8 +4,7 @@
  * no revenue at risk anywhere the revenue term drops out and the other two renormalise.
  * Priority: critical ≥ 60, high ≥ 40, medium ≥ 20, else low.
  */
-import type { FeatureAccessRow } from '../db/insights/feature-stats'
-import type { FeatureReasonRow } from '../db/insights/feature-reasons'
+import type { FeatureAccessRow, FeatureDropReasonRow } from '../db/insights/feature-stats'
 import { DROPOFF_TYPES } from '../schemas'
 import type { DropoffType } from './dropoff-types'
 import {
@@ -153,14 +152,14 @@ export function typeSummaries(
 export function dropoffReport(
   workflows: { def: WorkflowDef; runs: Run[] }[],
   access: FeatureAccessRow[],
-  reasons: FeatureReasonRow[],
+  dropReasons: FeatureDropReasonRow[],
   prices: Prices,
 ) {
   const perWorkflow = workflows.map(({ def, runs }) => workflowDropoffs(def, runs, prices))
   const isWorkflow = new Set(workflows.map((w) => w.def.name))
   const features = featureDropoffs(
     access.filter((a) => !isWorkflow.has(a.feature)),
-    reasons,
+    dropReasons,
     prices,
   )
   const raw = [...perWorkflow.flatMap((w) => w.points), ...features]

@@ -3,11 +3,11 @@
  * whose decided runs reached it and its `dropped` those whose run ended there (failed or
  * abandoned) and who did not complete the workflow in another run in the period. A feature's
  * point (`feature_access`) holds the users who tried it, and those with a failed or abandoned
- * use and no completed one. `revenue_at_risk` prices each dropped user at their tier's
- * monthly price.
+ * use and no completed one. Either way a dropped user gives one reason, that of their latest
+ * drop (run ending at the step; failed or abandoned use), so the reasons sum to `dropped`.
+ * `revenue_at_risk` prices each dropped user at their tier's monthly price.
  */
-import type { FeatureAccessRow } from '../db/insights/feature-stats'
-import type { FeatureReasonRow } from '../db/insights/feature-reasons'
+import type { FeatureAccessRow, FeatureDropReasonRow } from '../db/insights/feature-stats'
 import type { DropoffType } from './dropoff-types'
 import { increment } from './numbers'
 import { reachedSteps, type Run } from './workflow-runs'
@@ -82,7 +82,7 @@ export function workflowDropoffs(def: WorkflowDef, runs: Run[], prices: Prices) 
 
 export function featureDropoffs(
   access: FeatureAccessRow[],
-  reasons: FeatureReasonRow[],
+  dropReasons: FeatureDropReasonRow[],
   prices: Prices,
 ): RawPoint[] {
   const points = new Map<string, RawPoint>()
@@ -104,9 +104,9 @@ export function featureDropoffs(
     p.revenue_at_risk += row.dropped * (prices.get(row.tier) ?? 0)
     points.set(row.feature, p)
   }
-  for (const r of reasons) {
+  for (const r of dropReasons) {
     const p = points.get(r.feature)
-    if (p) increment(p.reasons, r.reason, r.events)
+    if (p) increment(p.reasons, r.reason, r.users)
   }
   return [...points.values()].filter((p) => p.entered > 0)
 }

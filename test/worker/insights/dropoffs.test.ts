@@ -65,6 +65,35 @@ function events(): Ev[] {
   ]
 }
 
+/**
+ * bill_pay, all plus. g fails three times with sync_failed on day 0 and abandons with
+ * closed_modal on day 1; h fails with timeout, then an hour later with auth_error; i fails with
+ * sync_failed, then completes; j completes. Events: sync_failed 4, closed_modal 1, timeout 1,
+ * auth_error 1. Dropped users: g (closed_modal) and h (auth_error).
+ */
+function billPay(): Ev[] {
+  const use = (uid: string, at: number, status: string, reason?: string): Ev => ({
+    type: 'feature',
+    ts: BASE + at,
+    uid,
+    tier: 'plus',
+    feature: 'bill_pay',
+    status: status as Ev['status'],
+    ...(reason ? { reason } : {}),
+  })
+  return [
+    use('g', 0, 'failed', 'sync_failed'),
+    use('g', 60_000, 'failed', 'sync_failed'),
+    use('g', 120_000, 'failed', 'sync_failed'),
+    use('g', 24 * H, 'abandoned', 'closed_modal'),
+    use('h', 0, 'failed', 'timeout'),
+    use('h', H, 'failed', 'auth_error'),
+    use('i', 0, 'failed', 'sync_failed'),
+    use('i', H, 'completed'),
+    use('j', 0, 'completed'),
+  ]
+}
+
 describe('GET /v1/sites/:site/dropoffs', () => {
   it('reports every one of the seven types', async () => {
     const { site, read } = await siteWith({ workflows: [LINKING] })
@@ -108,9 +137,37 @@ describe('GET /v1/sites/:site/dropoffs', () => {
       entered: 2,
       dropped: 1,
       drop_rate: 0.5,
-      common_reasons: [{ reason: 'load_error', count: 2, share: 1 }],
+      common_reasons: [{ reason: 'load_error', count: 1, share: 1 }], // e's; f completed
       revenue_at_risk: 9.99,
     })
+  })
+
+  it("counts a feature_access point's reasons in dropped users, by their latest failure", async () => {
+    const { site, read } = await siteWith({ workflows: [LINKING] })
+    await seed(site, billPay())
+    const { points, types } = await getJson(`/v1/sites/${site.id}/dropoffs`, read)
+    const point = points.find((p: { id: string }) => p.id === 'feature:bill_pay')
+    expect(point).toMatchObject({
+      entered: 4,
+      dropped: 2,
+      common_reasons: [
+        { reason: 'auth_error', count: 1, share: 0.5 },
+        { reason: 'closed_modal', count: 1, share: 0.5 },
+      ],
+    })
+    const counted = point.common_reasons.reduce((s: number, r: { count: number }) => s + r.count, 0)
+    expect(counted).toBe(point.dropped)
+    expect(types.feature_access.common_reasons).toEqual(point.common_reasons)
+  })
+
+  it('gives the dashboard the same feature_access reasons as /dropoffs', async () => {
+    const { site, read } = await siteWith({ workflows: [LINKING] })
+    await seed(site, billPay())
+    const { points } = await getJson(`/v1/sites/${site.id}/dropoffs`, read)
+    const { worst_dropoffs } = await getJson(`/v1/sites/${site.id}/dashboard`, read)
+    const id = 'feature:bill_pay'
+    const byId = (p: { id: string }) => p.id === id
+    expect(worst_dropoffs.find(byId)).toEqual(points.find(byId))
   })
 
   it('lists the worst point first', async () => {

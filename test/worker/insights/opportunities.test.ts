@@ -51,6 +51,33 @@ function events(): Ev[] {
   return out
 }
 
+/**
+ * bill_pay, 10 plus users, 14 outcomes (too few for low_success): p0–p5 complete; p6 fails
+ * (sync_failed) then completes; p7 fails three times (sync_failed), then abandons (closed_modal)
+ * the next day; p8 abandons (closed_modal); p9 fails (timeout). Failed uses: sync_failed 4,
+ * closed_modal 2, timeout 1; dropped users: closed_modal 2 (p7, p8), timeout 1 (p9).
+ */
+function billPay(): Ev[] {
+  const use = (i: number, at: number, status: string, reason?: string): Ev => ({
+    type: 'feature',
+    ts: BASE + at,
+    uid: `p${i}`,
+    tier: 'plus',
+    feature: 'bill_pay',
+    status: status as Ev['status'],
+    ...(reason ? { reason } : {}),
+  })
+  return [
+    ...[0, 1, 2, 3, 4, 5].map((i) => use(i, i * H, 'completed')),
+    use(6, 0, 'failed', 'sync_failed'),
+    use(6, H, 'completed'),
+    ...[0, 1, 2].map((k) => use(7, k * 60_000, 'failed', 'sync_failed')),
+    use(7, 24 * H, 'abandoned', 'closed_modal'),
+    use(8, 2 * H, 'abandoned', 'closed_modal'),
+    use(9, 3 * H, 'failed', 'timeout'),
+  ]
+}
+
 describe('GET /v1/sites/:site/opportunities', () => {
   it('ranks the planted drop-off first, its evidence naming the step and the reason', async () => {
     const { site, read } = await siteWith({ workflows: [LINKING, BUDGET] })
@@ -69,6 +96,28 @@ describe('GET /v1/sites/:site/opportunities', () => {
     })
     expect(first.recommendation).toContain('verify')
     expect(first.recommendation).toContain('mfa_timeout')
+  })
+
+  it("names a feature drop-off's reason as /dropoffs does: its dropped users'", async () => {
+    const { site, read } = await siteWith({ workflows: [LINKING, BUDGET] })
+    await seed(site, [...events(), ...billPay()])
+    const { opportunities } = await getJson(`/v1/sites/${site.id}/opportunities`, read)
+    const found = opportunities.find((o: { evidence: { feature?: string } }) => {
+      return o.evidence.feature === 'bill_pay'
+    })
+    expect(found.kind).toBe('dropoff')
+    expect(found.evidence).toMatchObject({
+      type: 'feature_access',
+      entered: 10,
+      dropped: 3,
+      drop_rate: 0.3,
+      top_reason: 'closed_modal', // 2 of 3 users; sync_failed has the most failed uses (4)
+      top_reason_share: 0.6667,
+    })
+    expect(found.recommendation).toContain('closed_modal (66.7% of them)')
+    const { points } = await getJson(`/v1/sites/${site.id}/dropoffs`, read)
+    const point = points.find((p: { id: string }) => p.id === 'feature:bill_pay')
+    expect(point.common_reasons[0]).toEqual({ reason: 'closed_modal', count: 2, share: 0.6667 })
   })
 
   it('finds the unhealthy institution against the other banks', async () => {

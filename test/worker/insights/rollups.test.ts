@@ -1,14 +1,19 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { rollupDays } from '../../../worker/analysis/rollup-days'
+import { featureAccess } from '../../../worker/db/insights/feature-access'
 import { rebuildDay } from '../../../worker/rollups'
 import { eraseUserFromRollups, purgeRollupsBefore } from '../../../worker/rollups/insights'
 import { BASE, seed, siteWith } from './seed'
 
 const day = new Date(BASE).toISOString().slice(0, 10)
+/** A failed use as the rollup keeps it: ts zero-padded to 15 digits, then the reason. */
+const failAt = (ts: number, reason: string) => `${String(ts).padStart(15, '0')}${reason}`
 
 async function featureRows(siteId: string) {
   const { results } = await env.DB.prepare(
-    `SELECT tier, feature, uid, uses, completed, failed, time_s, ratings, rating_sum, revenue
+    `SELECT tier, feature, uid, uses, completed, failed, time_s, ratings, rating_sum, revenue,
+       last_fail
      FROM rollup_feature_days WHERE site_id = ?1 ORDER BY uid`,
   )
     .bind(siteId)
@@ -76,7 +81,33 @@ describe('insight rollups', () => {
         ratings: 1,
         rating_sum: 4,
         revenue: 14.99,
+        last_fail: failAt(BASE + 1, 'unknown'), // the failed use gave no reason
       },
+    ])
+  })
+
+  it("keep each user-day's latest failed or abandoned use, and none where nothing failed", async () => {
+    const { site } = await siteWith()
+    const use = (uid: string, at: number, status: string, reason?: string) => ({
+      type: 'feature' as const,
+      ts: BASE + at,
+      uid,
+      tier: 'plus',
+      feature: 'bill_pay',
+      status: status as 'failed',
+      ...(reason ? { reason } : {}),
+    })
+    await seed(site, [
+      use('a', 0, 'failed', 'timeout'),
+      use('a', 2, 'abandoned', 'closed_modal'),
+      use('a', 1, 'failed', 'sync_failed'), // stored after, happened before
+      use('a', 3, 'completed'),
+      use('b', 0, 'completed'),
+    ])
+    const rows = await featureRows(site.id)
+    expect(rows.map((r) => [r.uid, r.last_fail])).toEqual([
+      ['a', failAt(BASE + 2, 'closed_modal')],
+      ['b', null],
     ])
   })
 
@@ -111,6 +142,59 @@ describe('insight rollups', () => {
       .bind(site.id)
       .first<{ n: number }>()
     expect(users!.n).toBe(1)
+  })
+
+  it('take a failure stored before migrations/0007 as of unknown reason until its day is rebuilt', async () => {
+    const { site } = await siteWith()
+    await seed(site, [
+      {
+        type: 'feature',
+        ts: BASE,
+        uid: 'a',
+        tier: 'plus',
+        feature: 'bill_pay',
+        status: 'failed',
+        reason: 'timeout',
+      },
+      {
+        type: 'feature',
+        ts: BASE,
+        uid: 'b',
+        tier: 'plus',
+        feature: 'bill_pay',
+        status: 'completed',
+      },
+    ])
+    // The rows as they were before 0007 gave them a column, and nothing marked for rebuild.
+    await env.DB.batch([
+      env.DB.prepare('UPDATE rollup_feature_days SET last_fail = NULL WHERE site_id = ?1').bind(
+        site.id,
+      ),
+      env.DB.prepare('DELETE FROM rollup_dirty WHERE site_id = ?1').bind(site.id),
+    ])
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0007_'))!
+    for (const q of migration.queries.filter((q) => !/ALTER TABLE/i.test(q))) {
+      await env.DB.prepare(q).run()
+    }
+    const lastFails = async () => (await featureRows(site.id)).map((r) => [r.uid, r.last_fail])
+    expect(await lastFails()).toEqual([
+      ['a', failAt(0, 'unknown')],
+      ['b', null],
+    ])
+    const days = rollupDays({ from: BASE, to: BASE + 1, days: 1 })
+    expect(await featureAccess(env.DB, site.id, days, {})).toEqual({
+      access: [{ tier: 'plus', feature: 'bill_pay', entered: 2, failing: 1, dropped: 1 }],
+      dropReasons: [{ tier: 'plus', feature: 'bill_pay', reason: 'unknown', users: 1 }],
+    })
+    const dirty = await env.DB.prepare('SELECT day FROM rollup_dirty WHERE site_id = ?1')
+      .bind(site.id)
+      .all<{ day: string }>()
+    expect(dirty.results).toEqual([{ day }])
+    await rebuildDay(env.DB, site.id, day)
+    expect(await lastFails()).toEqual([
+      ['a', failAt(BASE, 'timeout')],
+      ['b', null],
+    ])
   })
 
   it("forget an erased user's rows, and days before a retention cut", async () => {

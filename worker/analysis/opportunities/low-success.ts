@@ -5,7 +5,9 @@
  * feature's. users_per_month = dropped users (a failed or abandoned use, no completed one) ·
  * (benchmark − rate) / (1 − rate), per 30 days: the share of failures the benchmark would
  * remove; revenue_per_month = those users · the mean monthly price of the dropped users. A
- * feature that is also a workflow is left to the workflow's drop-off points.
+ * feature that is also a workflow is left to the workflow's drop-off points. `top_reason` is
+ * counted in uses, like the rate (why uses fail), where the feature's drop-off point counts
+ * dropped users, one reason each.
  */
 import type { FeatureAccessRow, FeatureUsageRow } from '../../db/insights/feature-stats'
 import type { FeatureReasonRow } from '../../db/insights/feature-reasons'
@@ -80,7 +82,7 @@ export function lowSuccessCandidates(
       n: f.completed + f.failed + f.abandoned,
       recommendation:
         `Make ${feature} more reliable: ${pct(1 - rate)} of its uses fail or are abandoned` +
-        (top ? `, most often with ${top.reason} (${pct(top.share)})` : '') +
+        (top ? `, most often with ${top.reason} (${pct(top.share)} of them)` : '') +
         `; the site's better features fail ${pct(1 - benchmark)} of the time.`,
     })
   }

@@ -1,4 +1,8 @@
-/** Why feature uses failed or were abandoned, per feature (DESIGN §7.6 `common_reasons`). */
+/**
+ * Why feature uses failed or were abandoned, per feature, counted in uses: the low_success
+ * evidence (DESIGN §7.7), which reads like its success rate. Drop-off points count dropped users
+ * instead, one reason each (feature-access.ts).
+ */
 import type { DayRange } from '../../analysis/rollup-days'
 import type { Filters } from '../../analysis/period'
 

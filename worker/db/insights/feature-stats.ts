@@ -10,13 +10,37 @@ import type { DayRange } from '../../analysis/rollup-days'
 
 /** Tiers × features is bounded by config (≤ 20 tiers, ≤ 100 features); this guards the rest. */
 export const MAX_FEATURE_ROWS = 2_500
+/** Reasons are the client's slugs, unbounded: the most common (tier, feature, reason) rows. */
+export const MAX_REASON_ROWS = 1_000
+
+/**
+ * The dropped users' reasons (§7.6), for a query whose per-user CTE `feature_users` has `tried`,
+ * `last_fail` (ts zero-padded, then reason) and `completed`: one row per (tier, feature,
+ * reason) with `n` users, each counted once by their latest failed or abandoned use. `columns`
+ * lays tier, feature, reason and n out as the query's other rows are.
+ */
+export function droppedReasonsSql(columns: string) {
+  return `SELECT ${columns} FROM (
+  SELECT tier, feature, substr(last_fail, 16) AS reason, count(*) AS n
+  FROM feature_users
+  WHERE tried AND last_fail IS NOT NULL AND completed = 0
+  GROUP BY 1, 2, 3
+  ORDER BY n DESC
+  LIMIT ${MAX_REASON_ROWS}
+)`
+}
 
 /**
  * `tier_users`: one row per (tier, active user): revenue; `eligible` when first active at least
  * 7 days before the period's last day (?7); `retained` when also active 7+ days later.
  * `upgraders`: (tier, user) for users active, the same day or later, in a tier with a higher
  * monthly price (?8: the config's tiers as JSON).
- * `feature_users`: one row per (tier, feature, user); `tried` when they used or started it.
+ * `feature_users`: one row per (tier, feature, user); `tried` when they used or started it;
+ * `last_fail` their latest failed or abandoned use, NULL exactly when they had none
+ * (migrations/0007), so it also says who failed. Read twice (the counts, the dropped users'
+ * reasons), so materialized: the rollup is grouped once.
+ * Rows: per (tier, feature) with reason NULL; per tier with feature and reason NULL; then per
+ * (tier, feature, reason) the dropped users in `dropped`, every other column 0.
  */
 export const FEATURE_STATS_SQL = `WITH prices AS (
   SELECT json_extract(value, '$.name') AS tier, json_extract(value, '$.monthly_price') AS price
@@ -42,17 +66,17 @@ upgraders AS MATERIALIZED (
   JOIN prices pb ON pb.tier = b.tier
   WHERE pb.price > pa.price
 ),
-feature_users AS (
+feature_users AS MATERIALIZED (
   SELECT tier, feature, uid, uid <> '' AND sum(uses + starts) > 0 AS tried,
     sum(uses) AS uses, sum(time_s) AS time_s, sum(timed) AS timed, sum(completed) AS completed,
     sum(failed) AS failed, sum(abandoned) AS abandoned, sum(ratings) AS ratings,
-    sum(rating_sum) AS rating_sum, sum(revenue) AS attributed
+    sum(rating_sum) AS rating_sum, sum(revenue) AS attributed, max(last_fail) AS last_fail
   FROM rollup_feature_days
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5) AND (?6 IS NULL OR feature = ?6)
   GROUP BY tier, feature, uid
 )
-SELECT f.tier, f.feature, sum(f.uses) AS uses, sum(f.tried) AS users,
+SELECT f.tier, f.feature, NULL AS reason, sum(f.uses) AS uses, sum(f.tried) AS users,
   sum(f.time_s) AS time_s, sum(f.timed) AS timed, sum(f.completed) AS completed,
   sum(f.failed) AS failed, sum(f.abandoned) AS abandoned, sum(f.ratings) AS ratings,
   sum(f.rating_sum) AS rating_sum, sum(f.attributed) AS attributed,
@@ -61,23 +85,26 @@ SELECT f.tier, f.feature, sum(f.uses) AS uses, sum(f.tried) AS users,
   coalesce(sum(CASE WHEN f.tried AND u.uid IS NOT NULL THEN f.attributed END), 0) AS active_attributed,
   coalesce(sum(CASE WHEN f.tried THEN u.eligible END), 0) AS eligible,
   coalesce(sum(CASE WHEN f.tried THEN u.retained END), 0) AS retained,
-  sum(f.tried AND f.failed + f.abandoned > 0) AS failing,
-  sum(f.tried AND f.failed + f.abandoned > 0 AND f.completed = 0) AS dropped,
+  sum(f.tried AND f.last_fail IS NOT NULL) AS failing,
+  sum(f.tried AND f.last_fail IS NOT NULL AND f.completed = 0) AS dropped,
   sum(f.tried AND g.uid IS NOT NULL) AS upgraded
 FROM feature_users f
 LEFT JOIN tier_users u ON u.tier = f.tier AND u.uid = f.uid
 LEFT JOIN upgraders g ON g.tier = f.tier AND g.uid = f.uid
 GROUP BY f.tier, f.feature
 UNION ALL
-SELECT t.tier, NULL, 0, count(*), 0, 0, 0, 0, 0, 0, 0, 0, count(*), sum(t.revenue), 0,
+SELECT t.tier, NULL, NULL, 0, count(*), 0, 0, 0, 0, 0, 0, 0, 0, count(*), sum(t.revenue), 0,
   sum(t.eligible), sum(t.retained), 0, 0, count(g.uid)
 FROM tier_users t LEFT JOIN upgraders g ON g.tier = t.tier AND g.uid = t.uid
 GROUP BY t.tier
-LIMIT ${MAX_FEATURE_ROWS}`
+UNION ALL
+${droppedReasonsSql(`tier, feature, reason, ${'0, '.repeat(16)}n, 0`)}
+LIMIT ${MAX_FEATURE_ROWS + MAX_REASON_ROWS}`
 
 type StatsRow = {
   tier: string
   feature: string | null
+  reason: string | null
   uses: number
   users: number
   time_s: number
@@ -140,6 +167,20 @@ export type FeatureAccessRow = {
   dropped: number
 }
 
+/** Dropped users of a feature in a tier (`FeatureAccessRow.dropped`) by their latest reason. */
+export type FeatureDropReasonRow = {
+  tier: string
+  feature: string
+  reason: string
+  users: number
+}
+
+/** What feature-access drop-offs need: the users, and the dropped ones' reasons. */
+export type FeatureAccess = {
+  access: FeatureAccessRow[]
+  dropReasons: FeatureDropReasonRow[]
+}
+
 /** A tier's users of a feature (the whole tier when `feature` is null), and how many upgraded. */
 export type TierUpgradeRow = {
   tier: string
@@ -148,11 +189,10 @@ export type TierUpgradeRow = {
   upgraded: number
 }
 
-export type FeatureStats = {
+export type FeatureStats = FeatureAccess & {
   usage: FeatureUsageRow[]
   users: FeatureUsersRow[]
   tiers: TierActivityRow[]
-  access: FeatureAccessRow[]
   upgrades: TierUpgradeRow[]
 }
 
@@ -177,9 +217,20 @@ export async function featureStats(
       JSON.stringify(tiers),
     )
     .all<StatsRow>()
-  const out: FeatureStats = { usage: [], users: [], tiers: [], access: [], upgrades: [] }
+  const out: FeatureStats = {
+    usage: [],
+    users: [],
+    tiers: [],
+    access: [],
+    dropReasons: [],
+    upgrades: [],
+  }
   for (const r of results) {
     const { tier, users, eligible, retained } = r
+    if (r.reason !== null) {
+      out.dropReasons.push({ tier, feature: r.feature!, reason: r.reason, users: r.dropped })
+      continue
+    }
     out.upgrades.push({ tier, feature: r.feature, users, upgraded: r.upgraded })
     if (r.feature === null) {
       out.tiers.push({ tier, users, revenue: r.active_revenue, eligible, retained })

@@ -70,35 +70,31 @@ export function pricesOf(config: SiteConfig): Prices {
 }
 
 /**
- * Drop-offs need only the feature-access counts: alone they come from the lean query; when the
- * caller loads feature value anyway (opportunities), they are read from its rows instead.
+ * Drop-offs need only the feature-access users and the dropped ones' reasons: alone they come
+ * from the lean query; when the caller loads feature value anyway (opportunities, the
+ * dashboard), from its rows instead — the same numbers either way.
  */
 export async function loadDropoffs(r: InsightRequest, value?: ReturnType<typeof loadFeatureValue>) {
-  const days = rollupDays(r.range)
-  const [{ workflows, truncated }, access, reasons] = await Promise.all([
+  const [{ workflows, truncated }, { access, dropReasons }] = await Promise.all([
     loadWorkflows(r),
     value
-      ? value.then(({ stats }) => stats.access)
-      : featureAccess(r.db, r.siteId, days, r.filters),
-    featureReasons(r.db, r.siteId, days, r.filters),
+      ? value.then(({ stats }) => stats)
+      : featureAccess(r.db, r.siteId, rollupDays(r.range), r.filters),
   ])
   const prices = pricesOf(r.config)
-  return {
-    ...dropoffReport(workflows, access, reasons, prices),
-    workflows,
-    reasons,
-    truncated,
-  }
+  return { ...dropoffReport(workflows, access, dropReasons, prices), workflows, truncated }
 }
 
+/** Failed uses by reason feed only the low_success evidence (§7.7); drop-offs count users. */
 export async function loadOpportunities(r: InsightRequest) {
   const days = rollupDays(r.range)
   const value = loadFeatureValue(r)
-  const [dropoffs, { tiers, stats }, conns, stages] = await Promise.all([
+  const [dropoffs, { tiers, stats }, conns, stages, reasons] = await Promise.all([
     loadDropoffs(r, value),
     value,
     connections(r.db, r.siteId, days, r.filters),
     stageReach(r.db, r.siteId, r.range, r.filters),
+    featureReasons(r.db, r.siteId, days, r.filters),
   ])
   const opportunities = detectOpportunities({
     config: r.config,
@@ -110,7 +106,7 @@ export async function loadOpportunities(r: InsightRequest) {
     featureValue: tiers,
     featureUsage: stats.usage,
     featureAccess: stats.access,
-    featureReasons: dropoffs.reasons,
+    featureReasons: reasons,
     upgrades: stats.upgrades,
     stages,
   })
