@@ -6,11 +6,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { FUNNEL_EVENTS_PAGE } from '../../../worker/db/insights/funnel'
-import {
-  FIRST_CONVERSIONS,
-  LAST_SEEN,
-  STAGE_EVENTS_PAGE,
-} from '../../../worker/db/insights/journeys'
+import { FIRST_CONVERSIONS, STAGE_TRAILS } from '../../../worker/db/insights/journeys'
 import { RETENTION_PATTERNS } from '../../../worker/db/insights/retention'
 import { PURGE_FIRST_SEEN } from '../../../worker/rollups/insights'
 import { UPSERT_USER_FIRST_SEEN } from '../../../worker/rollups/user-days'
@@ -22,8 +18,11 @@ const QUERIES: [string, string, unknown[]][] = [
     FUNNEL_EVENTS_PAGE,
     ['s', 'page', 0, '', 9, 'free', null, list, list, list, list, list, list, 5000],
   ],
-  ['stage events page', STAGE_EVENTS_PAGE, ['s', 0, '', 9, 'f', '2026-01-01', '2026-02-01', 5000]],
-  ['last seen', LAST_SEEN, ['s', 9, list]],
+  [
+    'stage trails',
+    STAGE_TRAILS,
+    ['s', 0, 9, 'f', '2026-01-01', '2026-02-01', 5000, 'lifecycle', 5, 9],
+  ],
   ['first conversions', FIRST_CONVERSIONS, ['s', 0, 9, 10]],
   [
     'retention patterns',
@@ -45,6 +44,8 @@ const ALLOWED_READS = [
   // the small derived sets: a bound JSON list, a CTE
   /^SCAN (j|json_each) VIRTUAL TABLE/,
   /^SCAN (patterns|members|cohort_users)\b/,
+  // the journey queries' grouped subqueries, each bounded by its LIMIT
+  /^SCAN (stage_events|pairs)\b/,
 ]
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {

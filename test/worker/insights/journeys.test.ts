@@ -1,5 +1,7 @@
-/** `GET /v1/sites/:site/journeys` through the app, on events stored in D1. */
+/** `GET /v1/sites/:site/journeys` through the app, and its two reads, on events stored in D1. */
+import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { firstConversions, stageTrails } from '../../../worker/db/insights/journeys'
 import type { StoredEvent } from './stored-events'
 import { at, getJson, readableSite, store } from './stored-events'
 
@@ -127,5 +129,98 @@ describe('GET /journeys', () => {
     const { status, body } = await journeys('&inactive_days=0')
     expect(status).toBe(400)
     expect(body.error.code).toBe('invalid_query')
+  })
+})
+
+describe('journey reads', () => {
+  let other: string
+  let otherKey: string
+  const END = D0 + 30 * DAY
+  const trailsOf = (max: number) =>
+    stageTrails(
+      env.DB,
+      {
+        siteId: other,
+        from: D0,
+        to: END,
+        fromDay: '2026-03-02',
+        toDay: '2026-04-01',
+        journey: 'lifecycle',
+        quietSince: END - 14 * DAY,
+        asOf: END,
+      },
+      max,
+    )
+
+  beforeAll(async () => {
+    const s = await readableSite()
+    other = s.site.id
+    otherKey = s.key
+    await store(other, [
+      // same millisecond: SQLite sorts ids by code point, so U+FFFD comes before U+1F600
+      // (JS's `<` compares UTF-16 units and would put the emoji's surrogate first)
+      stage('w', 0, 'onboarding', { id: 'w-\u{1F600}' }),
+      stage('w', 0, 'awareness', { id: 'w-\uFFFD' }),
+      { type: 'page', path: '/', uid: 'w', ts: D0 - DAY },
+      { type: 'conversion', name: 'signup', uid: 'w', ts: D0 + 2 * DAY },
+      { type: 'conversion', name: 'signup', uid: 'w', ts: D0 + DAY },
+      { type: 'conversion', name: 'upgraded', uid: 'w', ts: D0 + 3 * DAY },
+      stage('x', 1, 'awareness'),
+      stage('x', 2, 'consideration'),
+    ])
+  })
+
+  it('folds stage events of the same millisecond in the order SQLite sorts their ids', async () => {
+    const { body } = await getJson(`/v1/sites/${other}/journeys?${PERIOD}`, otherKey)
+    expect(body.transitions).toContainEqual({
+      from: 'awareness',
+      to: 'onboarding',
+      count: 1,
+      users: 1,
+    })
+    expect(body.stages[2]).toMatchObject({ stage: 'onboarding', current: 1 })
+  })
+
+  it("takes each user's first conversion of each name, timed from their first event", async () => {
+    const { body } = await getJson(`/v1/sites/${other}/journeys?${PERIOD}`, otherKey)
+    // w was first seen on day -1 (a page view), signed up on day 1 and upgraded on day 3
+    expect(body.conversion_points).toEqual([
+      { name: 'signup', users: 1, rate: 0.5, median_time_from_first_seen_s: 2 * 86_400 },
+      { name: 'upgraded', users: 1, rate: 0.5, median_time_from_first_seen_s: 4 * 86_400 },
+    ])
+  })
+
+  it('reads the first stage events up to the bound and says so at it', async () => {
+    const all = await trailsOf(5)
+    expect(all.truncated).toBe(false)
+    expect(all.trails.flat()).toHaveLength(4)
+    // 3 events: both of w's at day 0, then x's first; x's day-2 event is left out
+    expect((await trailsOf(4)).truncated).toBe(true) // 4 of 4: there may be more
+    const cut = await trailsOf(3)
+    expect(cut.truncated).toBe(true)
+    expect(cut.trails.flat().map((e) => [e.uid, e.stage])).toEqual(
+      expect.arrayContaining([
+        ['w', 'awareness'],
+        ['w', 'onboarding'],
+        ['x', 'awareness'],
+      ]),
+    )
+    expect(cut.trails.flat()).toHaveLength(3)
+  })
+
+  it('looks up later activity for users quiet by their stage events', async () => {
+    const { lastSeen } = await trailsOf(5)
+    // both had their last stage event by day 2, before the quiet line (day 16); w's last event
+    // of any type is the upgrade on day 3
+    expect(Object.fromEntries(lastSeen)).toEqual({ w: D0 + 3 * DAY, x: D0 + 2 * DAY })
+  })
+
+  it('reads conversion pairs up to the bound and says so at it', async () => {
+    const all = await firstConversions(env.DB, other, D0, END, 3)
+    expect(all).toMatchObject({ truncated: false })
+    expect(all.rows).toHaveLength(2)
+    const cut = await firstConversions(env.DB, other, D0, END, 1)
+    expect(cut).toMatchObject({ truncated: true })
+    expect(cut.rows).toHaveLength(1)
   })
 })

@@ -1,32 +1,41 @@
 /**
- * What the journey analysis reads (DESIGN §7.4): stage events of the period through the
- * (site_id, type, ts) index in keyset pages, users' last events and first events through
- * (site_id, uid, ts), and first conversions per user.
+ * What the journey analysis reads (DESIGN §7.4), in two statements. Stage events of the period
+ * come through the (site_id, type, ts) index and SQLite groups them into one row per (journey,
+ * user), so the Worker receives users, not events; quiet users' last events come along through
+ * (site_id, uid, ts). First conversions come one row per user, with the user's first event.
  */
 import type { ConversionRow } from '../../analysis/journey-report'
-import type { StageEvent } from '../../analysis/journeys'
+import type { Stage, StageEvent } from '../../analysis/journeys'
 
-export type StageRow = StageEvent & { id: string; journey: string }
-
-export const STAGE_PAGE_SIZE = 5_000
-/** Stage events one request reads (40 pages); past it the answer says `truncated: true`. */
+/** Stage events one request reads; at the bound the answer says `truncated: true`. */
 export const MAX_STAGE_EVENTS = 200_000
-/** Users per last-seen lookup: one JSON parameter of at most ~0.7 MB. */
-export const LAST_SEEN_CHUNK = 5_000
-/** (name, user) pairs of first conversions one request reads. */
-export const MAX_CONVERSION_ROWS = 100_000
+/** (user, name) pairs of first conversions one request reads, likewise. */
+export const MAX_CONVERSION_PAIRS = 100_000
 
-/** `?5`: only users with a `feature` event of that feature in the period (rollup_feature_days). */
-export const STAGE_EVENTS_PAGE = `SELECT id, ts, uid, stage, coalesce(journey, 'lifecycle') AS journey,
-  tier, device
-FROM events
-WHERE site_id = ?1 AND type = 'stage' AND (ts, id) > (?2, ?3) AND ts < ?4 AND uid IS NOT NULL
-  AND (?5 IS NULL OR uid IN (SELECT uid FROM rollup_feature_days
-    WHERE site_id = ?1 AND feature = ?5 AND uses + starts > 0 AND day >= ?6 AND day < ?7))
-ORDER BY ts, id
-LIMIT ?8`
+/**
+ * The period's first ?7 stage events in (ts, id) order, per (journey, user). The asked
+ * journey's (?8) users get their events, as JSON `[[ts, id, stage, tier, device], …]` in no
+ * particular order, and — when their last stage event is at or before ?9, so they may be
+ * inactive — their last event of any type before ?10. `?4`: only users with a `feature` event
+ * of that feature in the period (rollup_feature_days), ?5..?6 its days.
+ */
+export const STAGE_TRAILS = `SELECT journey, uid, count(*) AS events,
+  json_group_array(json_array(ts, id, stage, tier, device)) FILTER (WHERE journey = ?8) AS trail,
+  CASE WHEN journey = ?8 AND max(ts) <= ?9 THEN
+    (SELECT max(e.ts) FROM events e WHERE e.site_id = ?1 AND e.uid = stage_events.uid AND e.ts < ?10)
+  END AS last_seen
+FROM (
+  SELECT ts, id, uid, stage, coalesce(journey, 'lifecycle') AS journey, tier, device
+  FROM events INDEXED BY events_site_type_ts
+  WHERE site_id = ?1 AND type = 'stage' AND ts >= ?2 AND ts < ?3 AND uid IS NOT NULL
+    AND (?4 IS NULL OR uid IN (SELECT uid FROM rollup_feature_days
+      WHERE site_id = ?1 AND feature = ?4 AND uses + starts > 0 AND day >= ?5 AND day < ?6))
+  ORDER BY ts, id
+  LIMIT ?7
+) AS stage_events
+GROUP BY journey, uid`
 
-export type StageEventsQuery = {
+export type StageTrailsQuery = {
   siteId: string
   from: number
   to: number
@@ -34,76 +43,119 @@ export type StageEventsQuery = {
   /** YYYY-MM-DD bounds for the feature filter, `to` exclusive. */
   fromDay: string
   toDay: string
+  journey: string
+  /** Users whose last stage event is at or before this are looked up for later activity… */
+  quietSince: number
+  /** …up to (not including) this time. */
+  asOf: number
 }
 
-/** Calls `onRow` for every stage event of the period in time order. */
-export async function scanStageEvents(
+type TrailRow = {
+  journey: string
+  uid: string
+  events: number
+  /** `[]` for the other journeys: only the asked one's events are gathered. */
+  trail: string
+  last_seen: number | null
+}
+
+export type StageTrails = {
+  /** Journey types seen, sorted. */
+  journeys: string[]
+  /** The asked journey's users, each with their stage events in (ts, id) order. */
+  trails: StageEvent[][]
+  /** Quiet users' last event of any type before `asOf`. */
+  lastSeen: Map<string, number>
+  truncated: boolean
+}
+
+export async function stageTrails(
   db: D1Database,
-  q: StageEventsQuery,
-  onRow: (row: StageRow) => void,
-  limits = { page: STAGE_PAGE_SIZE, max: MAX_STAGE_EVENTS },
-): Promise<{ scanned: number; truncated: boolean }> {
-  let last: { ts: number; id: string } = { ts: q.from, id: '' } // ids are never empty
+  q: StageTrailsQuery,
+  max = MAX_STAGE_EVENTS,
+): Promise<StageTrails> {
+  const { results } = await db
+    .prepare(STAGE_TRAILS)
+    .bind(
+      q.siteId,
+      q.from,
+      q.to,
+      q.feature ?? null,
+      q.fromDay,
+      q.toDay,
+      max,
+      q.journey,
+      q.quietSince,
+      q.asOf,
+    )
+    .all<TrailRow>()
+  const journeys = new Set<string>()
+  const trails: StageEvent[][] = []
+  const lastSeen = new Map<string, number>()
   let scanned = 0
-  for (;;) {
-    const { results } = await db
-      .prepare(STAGE_EVENTS_PAGE)
-      .bind(q.siteId, last.ts, last.id, q.to, q.feature ?? null, q.fromDay, q.toDay, limits.page)
-      .all<StageRow>()
-    for (const row of results) {
-      if (scanned === limits.max) return { scanned, truncated: true }
-      onRow(row)
-      scanned++
-    }
-    if (results.length < limits.page) return { scanned, truncated: false }
-    last = results[results.length - 1]
+  for (const row of results) {
+    journeys.add(row.journey)
+    scanned += row.events
+    if (row.journey === q.journey) trails.push(trailEvents(row.uid, row.trail))
+    if (row.last_seen !== null) lastSeen.set(row.uid, row.last_seen)
   }
+  return { journeys: [...journeys].sort(), trails, lastSeen, truncated: scanned >= max }
 }
 
-/** `j.value`, not `value`: events has a column of that name too. */
-export const LAST_SEEN = `SELECT j.value AS uid,
-  (SELECT max(e.ts) FROM events e WHERE e.site_id = ?1 AND e.uid = j.value AND e.ts < ?2) AS last_ts
-FROM json_each(?3) AS j`
+type TrailEvent = [ts: number, id: string, stage: Stage, tier: string | null, device: string | null]
 
-/** Each user's last event (of any type) before `before`. */
-export async function lastSeen(
-  db: D1Database,
-  siteId: string,
-  uids: string[],
-  before: number,
-): Promise<Map<string, number>> {
-  const chunks: string[][] = []
-  for (let i = 0; i < uids.length; i += LAST_SEEN_CHUNK)
-    chunks.push(uids.slice(i, i + LAST_SEEN_CHUNK))
-  if (!chunks.length) return new Map()
-  const results = await db.batch<{ uid: string; last_ts: number | null }>(
-    chunks.map((c) => db.prepare(LAST_SEEN).bind(siteId, before, JSON.stringify(c))),
-  )
-  const seen = new Map<string, number>()
-  for (const r of results.flatMap((r) => r.results))
-    if (r.last_ts !== null) seen.set(r.uid, r.last_ts)
-  return seen
+/** One user's events from their JSON trail, in the (ts, id) order SQLite read them in. */
+function trailEvents(uid: string, trail: string): StageEvent[] {
+  return (JSON.parse(trail) as TrailEvent[])
+    .sort((a, b) => a[0] - b[0] || byCodePoint(a[1], b[1]))
+    .map(([ts, , stage, tier, device]) => ({ uid, ts, stage, tier, device }))
 }
 
-/** First seen: the user's earliest stored event, one index seek per (name, user). */
-export const FIRST_CONVERSIONS = `SELECT c.name, c.uid, min(c.ts) AS first_ts,
-  (SELECT min(f.ts) FROM events f WHERE f.site_id = ?1 AND f.uid = c.uid) AS first_seen
-FROM events c
-WHERE c.site_id = ?1 AND c.type = 'conversion' AND c.ts >= ?2 AND c.ts < ?3
-  AND c.uid IS NOT NULL AND c.name IS NOT NULL
-GROUP BY c.name, c.uid
-LIMIT ?4`
+/** SQLite orders TEXT by its UTF-8 bytes, that is by code point; JS's `<` by UTF-16 unit. */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a]
+  const y = [...b]
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i] !== y[i]) return x[i].codePointAt(0)! - y[i].codePointAt(0)!
+  }
+  return x.length - y.length
+}
+
+/**
+ * Per user: their first conversion of each name in the period, as JSON `{name: ts}`, and
+ * their earliest stored event of any type — one index seek per user, not per (name, user).
+ */
+export const FIRST_CONVERSIONS = `SELECT uid, count(*) AS names, json_group_object(name, first_ts) AS firsts,
+  (SELECT min(f.ts) FROM events f WHERE f.site_id = ?1 AND f.uid = pairs.uid) AS first_seen
+FROM (
+  SELECT uid, name, min(ts) AS first_ts
+  FROM events INDEXED BY events_site_type_ts
+  WHERE site_id = ?1 AND type = 'conversion' AND ts >= ?2 AND ts < ?3
+    AND uid IS NOT NULL AND name IS NOT NULL
+  GROUP BY uid, name
+  LIMIT ?4
+) AS pairs
+GROUP BY uid`
+
+type FirstConversionsRow = { uid: string; names: number; firsts: string; first_seen: number }
 
 export async function firstConversions(
   db: D1Database,
   siteId: string,
   from: number,
   to: number,
+  max = MAX_CONVERSION_PAIRS,
 ): Promise<{ rows: ConversionRow[]; truncated: boolean }> {
   const { results } = await db
     .prepare(FIRST_CONVERSIONS)
-    .bind(siteId, from, to, MAX_CONVERSION_ROWS + 1)
-    .all<ConversionRow>()
-  const truncated = results.length > MAX_CONVERSION_ROWS
-  return { rows: truncated ? results.slice(0, MAX_CONVERSION_ROWS) : results, truncated }
+    .bind(siteId, from, to, max)
+    .all<FirstConversionsRow>()
+  const rows: ConversionRow[] = []
+  let pairs = 0
+  for (const { uid, names, firsts, first_seen } of results) {
+    pairs += names
+    for (const [name, first_ts] of Object.entries(JSON.parse(firsts) as Record<string, number>))
+      rows.push({ name, uid, first_ts, first_seen })
+  }
+  return { rows, truncated: pairs >= max }
 }

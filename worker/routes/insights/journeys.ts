@@ -13,7 +13,7 @@ import {
 } from '../../analysis/journey-report'
 import { DEFAULT_JOURNEY, JourneyFold, filterJourneys } from '../../analysis/journeys'
 import { AnalysisQuerySchema } from '../../analysis/period'
-import { firstConversions, lastSeen, scanStageEvents } from '../../db/insights/journeys'
+import { firstConversions, stageTrails } from '../../db/insights/journeys'
 import type { AppEnv } from '../../env'
 import { utcDay } from '../../ingest/store'
 import { parse } from '../../lib/errors'
@@ -48,47 +48,38 @@ journeys.get('/', requireRole('read'), async (c) => {
 
 async function journeyReport(r: InsightRequest, q: z.infer<typeof JourneysQuerySchema>) {
   const { db, siteId, range, config } = r
-  const fold = new JourneyFold()
-  const types = new Set<string>()
-  const scan = await scanStageEvents(
-    db,
-    {
+  // Inactivity is judged at the end of the period (or now, if that is earlier).
+  const asOf = Math.min(range.to, r.now)
+  const inactiveMs = q.inactive_days * DAY_MS
+  const [stages, conversions] = await Promise.all([
+    stageTrails(db, {
       siteId,
       from: range.from,
       to: range.to,
       feature: q.feature,
       fromDay: utcDay(range.from),
       toDay: utcDay(range.to - 1 + DAY_MS),
-    },
-    (row) => {
-      types.add(row.journey)
-      if (row.journey === q.journey) fold.add(row)
-    },
-  )
+      journey: q.journey,
+      quietSince: asOf - inactiveMs,
+      asOf,
+    }),
+    firstConversions(db, siteId, range.from, range.to),
+  ])
+  const fold = new JourneyFold()
+  for (const trail of stages.trails) for (const e of trail) fold.add(e)
   const users = filterJourneys(fold.users(), q)
-  // Inactivity is judged at the end of the period (or now, if that is earlier).
-  const asOf = Math.min(range.to, r.now)
-  const inactiveMs = q.inactive_days * DAY_MS
-  const quiet = users.filter((u) => !u.churned && asOf - u.last_ts >= inactiveMs)
-  const seen = await lastSeen(
-    db,
-    siteId,
-    quiet.map((u) => u.uid),
-    asOf,
-  )
-  const conversions = await firstConversions(db, siteId, range.from, range.to)
   return {
     range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
     journey: q.journey,
-    journeys: [...types].sort().slice(0, MAX_JOURNEYS),
+    journeys: stages.journeys.slice(0, MAX_JOURNEYS),
     success_stage: config.success_stage,
     inactive_days: q.inactive_days,
     ...success(users, config.success_stage),
     stages: stageTable(users),
     transitions: transitions(users),
     conversion_points: conversionPoints(conversions.rows, users),
-    dropoffs: journeyDropoffs(users, seen, asOf, inactiveMs),
-    truncated: scan.truncated || conversions.truncated,
+    dropoffs: journeyDropoffs(users, stages.lastSeen, asOf, inactiveMs),
+    truncated: stages.truncated || conversions.truncated,
   }
 }
 
