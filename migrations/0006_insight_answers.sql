@@ -1,9 +1,9 @@
 -- Computed answers of the heaviest insight endpoints (dashboard, opportunities, drop-offs,
--- feature value), kept so that a second look at the same question does not recompute it
--- (worker/db/answers.ts). An answer is served only while it is younger than five minutes and
--- its `version` is still the site's `data_version`, which every change to what the answers are
--- computed from bumps: a rollup rebuild, the retention purge, a config change. Cron deletes
--- answers past their age.
+-- feature value, journeys), kept so that a second look at the same question does not recompute
+-- it (worker/db/answers.ts). An answer is served only while it is younger than five minutes and
+-- its `version` is still the site's `data_version`, which a rollup rebuild, the retention purge
+-- and a config change bump. Raw events that no rebuild has reached yet do not: the age bounds
+-- how long an answer can miss them. Cron deletes answers past their age.
 ALTER TABLE sites ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE insight_answers (

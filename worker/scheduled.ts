@@ -1,45 +1,54 @@
 /**
- * Cron work (DESIGN §2). Retention: events older than each site's `retention_days` are
- * deleted in bounded slices, and the rollup days that hold them with them, so one run stays far
- * inside D1's per-invocation query limit.
+ * Cron work (DESIGN §2): rebuild dirty rollup days, the retention purge (events older than each
+ * site's `retention_days`, in bounded slices, and the rollup days that hold them), preparing
+ * overviews, and expiring stored answers and dead letters. Each job has a share of the queries
+ * one invocation may run, so a run stays far inside D1's limit.
  */
 import { bumpDataVersionStatement, expireAnswersStatement } from './db/answers'
 import type { Env } from './env'
 import { utcDay } from './ingest/store'
-import { rebuildDirtyDays } from './rollups'
+import { rebuildDirtyDays, type Budget } from './rollups'
 import { prepareOverview } from './routes/insights/dashboard'
 import { purgeRollupsBefore } from './rollups/insights'
 import { EVENT_TYPES, SiteConfigSchema } from './schemas'
 
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
-/** Every statement counts, each one of a batch too. */
-const MAX_QUERIES_PER_RUN = 200
+/** Shares of D1's 1,000 queries an invocation (each statement of a batch counts). */
+const QUERIES = { rebuild: 550, purge: 200, prepare: 150 }
 /** Naming every type lets the delete walk the (site_id, type, ts) index instead of the table. */
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
-type Budget = { left: number }
-
 /** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
 export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_events: number }> {
-  const rebuilt = await rebuildDirtyDays(env.DB)
-  const purged_events = await purgeExpiredEvents(env.DB, Date.now())
-  await prepareOverviews(env.DB, [...new Set(rebuilt.map((d) => d.site_id))])
-  await env.DB.batch([
-    env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1').bind(
-      Date.now() - DEAD_LETTER_DAYS * DAY_MS,
-    ),
-    expireAnswersStatement(env.DB, Date.now()),
-  ])
-  return { rebuilt_days: rebuilt.length, purged_events }
+  try {
+    const rebuilt = await rebuildDirtyDays(env.DB, { left: QUERIES.rebuild })
+    const purged_events = await purgeExpiredEvents(env.DB, Date.now(), { left: QUERIES.purge })
+    const sites = [...new Set(rebuilt.map((d) => d.site_id))]
+    await prepareOverviews(env.DB, sites, { left: QUERIES.prepare })
+    return { rebuilt_days: rebuilt.length, purged_events }
+  } finally {
+    // Whatever failed above, stored answers and dead letters still expire.
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1').bind(
+        Date.now() - DEAD_LETTER_DAYS * DAY_MS,
+      ),
+      expireAnswersStatement(env.DB, Date.now()),
+    ])
+  }
 }
 
-/** Each costs about ten queries and, at a million events, up to a second of D1 time. */
-const MAX_PREPARED_SITES = 20
+/** An overview reads about ten times (routes/insights/load.ts); this is an upper bound. */
+const PREPARE_QUERIES = 15
 
-/** The dashboard's first view of each site whose rollups just changed (routes/insights/dashboard.ts). */
-async function prepareOverviews(db: D1Database, siteIds: string[]) {
-  for (const siteId of siteIds.slice(0, MAX_PREPARED_SITES)) {
+/**
+ * The dashboard's first view of each site whose rollups just changed and that someone has been
+ * looking at (routes/insights/dashboard.ts `prepareOverview`).
+ */
+async function prepareOverviews(db: D1Database, siteIds: string[], budget: Budget) {
+  for (const siteId of siteIds) {
+    if (budget.left < PREPARE_QUERIES) return
+    budget.left -= PREPARE_QUERIES
     // A site whose overview cannot be computed now is computed when someone asks.
     await prepareOverview(db, siteId, Date.now()).catch((err) =>
       console.error('overview not prepared:', String(err)),
@@ -64,11 +73,15 @@ LIMIT 150`
  * Deletes expired events and rollup rows; returns how many events went. Sites come in random
  * order, so past 150 sites (or the query budget) every site still gets its turn over runs.
  */
-export async function purgeExpiredEvents(db: D1Database, now: number): Promise<number> {
+export async function purgeExpiredEvents(
+  db: D1Database,
+  now: number,
+  budget: Budget,
+): Promise<number> {
+  budget.left--
   const { results } = await db
     .prepare(SITES_SQL)
     .all<{ id: string; config: string | null; oldest_day: string | null }>()
-  const budget: Budget = { left: MAX_QUERIES_PER_RUN - 1 }
   let deleted = 0
   for (const site of results) {
     const { retention_days } = SiteConfigSchema.parse(site.config ? JSON.parse(site.config) : {})

@@ -6,6 +6,9 @@ import { purgeExpiredEvents } from '../../worker/scheduled'
 import type { EventRow } from '../../worker/schemas'
 import { call, countEvents, createSite } from './helpers'
 
+/** What cron gives the purge (worker/scheduled.ts QUERIES.purge). */
+const PURGE = () => ({ left: 200 })
+
 const DAY = 86_400_000
 
 describe('the retention purge', () => {
@@ -31,7 +34,7 @@ describe('the retention purge', () => {
         row('new', 29),
       ]),
     )
-    await purgeExpiredEvents(env.DB, now)
+    await purgeExpiredEvents(env.DB, now, PURGE())
     const { results } = await env.DB.prepare('SELECT id FROM events WHERE site_id = ?1')
       .bind(site.id)
       .all()
@@ -90,7 +93,7 @@ describe('the retention purge of rollups', () => {
       { type: 'page', path: '/', uid: 'a', ts: at('2026-03-31T18:00:00Z') },
       { type: 'feature', feature: 'budgets', uid: 'a', ts: at('2026-04-10T10:00:00Z') },
     ])
-    await purgeExpiredEvents(env.DB, NOW)
+    await purgeExpiredEvents(env.DB, NOW, PURGE())
     const days = (table: string) =>
       column(`SELECT DISTINCT day FROM ${table} WHERE site_id = ?1 ORDER BY day`, siteId)
     expect(await days('rollup_user_days')).toEqual(['2026-04-10'])
@@ -106,7 +109,7 @@ describe('the retention purge of rollups', () => {
       { type: 'page', path: '/', uid: 'back', ts: at('2026-03-20T10:00:00Z') },
       { type: 'page', path: '/', uid: 'back', ts: at('2026-04-10T10:00:00Z') },
     ])
-    await purgeExpiredEvents(env.DB, NOW)
+    await purgeExpiredEvents(env.DB, NOW, PURGE())
     expect(
       await column('SELECT uid, first_day FROM user_first_seen WHERE site_id = ?1', siteId),
     ).toEqual(['back 2026-03-20']) // still active: not a new user on 04-10
@@ -124,9 +127,9 @@ describe('the retention purge of rollups', () => {
     )
     const left = async () =>
       (await column('SELECT count(*) FROM rollup_user_days WHERE site_id = ?1', siteId))[0]
-    await purgeExpiredEvents(env.DB, NOW)
+    await purgeExpiredEvents(env.DB, NOW, PURGE())
     expect(Number(await left())).toBeGreaterThan(0) // 60 days × 5 statements > one run's 200
-    await purgeExpiredEvents(env.DB, NOW)
+    await purgeExpiredEvents(env.DB, NOW, PURGE())
     expect(await left()).toBe('0')
   })
 })

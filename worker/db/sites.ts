@@ -25,8 +25,31 @@ export async function getConfig(db: D1Database, siteId: string): Promise<SiteCon
     .prepare('SELECT config FROM site_config WHERE site_id = ?1')
     .bind(siteId)
     .first<{ config: string }>()
-  // Stored configs were validated on the way in; parsing again fills defaults added since.
-  return SiteConfigSchema.parse(row ? JSON.parse(row.config) : {})
+  return parseConfig(row?.config)
+}
+
+/**
+ * The config and the site's data version (migrations/0006) read together, so an answer
+ * computed with this config is kept under the version that goes with it. `version` is null
+ * when there is no such site.
+ */
+export async function getConfigAndVersion(
+  db: D1Database,
+  siteId: string,
+): Promise<{ config: SiteConfig; version: number | null }> {
+  const row = await db
+    .prepare(
+      `SELECT s.data_version AS version, c.config
+       FROM sites s LEFT JOIN site_config c ON c.site_id = s.id WHERE s.id = ?1`,
+    )
+    .bind(siteId)
+    .first<{ version: number; config: string | null }>()
+  return { config: parseConfig(row?.config), version: row?.version ?? null }
+}
+
+/** Stored configs were validated on the way in; parsing again fills defaults added since. */
+function parseConfig(text: string | null | undefined): SiteConfig {
+  return SiteConfigSchema.parse(text ? JSON.parse(text) : {})
 }
 
 export function putConfigStatement(db: D1Database, siteId: string, config: SiteConfig) {

@@ -17,8 +17,11 @@ export type Rollup = {
 /** Every rollup the cron maintains; add yours here. */
 export const ROLLUPS: Rollup[] = [...INSIGHT_ROLLUPS, workflowRunsRollup]
 
-/** Each dirty day costs one D1 batch; this keeps a cron run far inside 1,000 queries. */
+/** Dirty days one run looks at; its query budget may stop it sooner. */
 const MAX_DAYS_PER_RUN = 200
+
+/** Queries a job may still run: D1 counts every statement of a batch toward its 1,000. */
+export type Budget = { left: number }
 
 export function markDirtyStatement(db: D1Database, siteId: string, day: string) {
   return db
@@ -26,25 +29,39 @@ export function markDirtyStatement(db: D1Database, siteId: string, day: string) 
     .bind(siteId, day)
 }
 
-export async function rebuildDay(db: D1Database, siteId: string, day: string): Promise<void> {
+/** One D1 batch: every rollup's rows of the day, the site's data version, the dirty mark. */
+function rebuildStatements(db: D1Database, siteId: string, day: string) {
   const dayStart = Date.parse(`${day}T00:00:00Z`)
-  await db.batch([
+  return [
     ...ROLLUPS.flatMap((r) => r.rebuild(db, siteId, dayStart, day)),
     bumpDataVersionStatement(db, siteId),
     db.prepare('DELETE FROM rollup_dirty WHERE site_id = ?1 AND day = ?2').bind(siteId, day),
-  ])
+  ]
 }
 
-/** Rebuilds the oldest dirty days, at most MAX_DAYS_PER_RUN; returns those it rebuilt. */
+export async function rebuildDay(db: D1Database, siteId: string, day: string): Promise<void> {
+  await db.batch(rebuildStatements(db, siteId, day))
+}
+
+/** Rebuilds the oldest dirty days, as many as `budget` allows; returns those it rebuilt. */
 export async function rebuildDirtyDays(
   db: D1Database,
+  budget: Budget,
 ): Promise<{ site_id: string; day: string }[]> {
+  budget.left--
   const { results } = await db
     .prepare('SELECT site_id, day FROM rollup_dirty ORDER BY day LIMIT ?1')
     .bind(MAX_DAYS_PER_RUN)
     .all<{ site_id: string; day: string }>()
-  for (const { site_id, day } of results) await rebuildDay(db, site_id, day)
-  return results
+  const rebuilt = []
+  for (const d of results) {
+    const statements = rebuildStatements(db, d.site_id, d.day)
+    if (statements.length > budget.left) break
+    budget.left -= statements.length
+    await db.batch(statements)
+    rebuilt.push(d)
+  }
+  return rebuilt
 }
 
 /** The distinct (site, day) pairs of a set of event timestamps. */

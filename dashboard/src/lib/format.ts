@@ -77,12 +77,12 @@ export function formatNumber(n: number | null | undefined, digits = 2): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n)
 }
 
-/** A machine name as a label: account_linking → Account linking. Text only, never markup. */
 /** Hours and minutes of an ISO time, in the reader's time zone. */
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 }
 
+/** A machine name as a label: account_linking → Account linking. Text only, never markup. */
 export function humanize(name: string): string {
   const spaced = name.replace(/[_-]+/g, ' ').trim()
   return spaced ? spaced[0].toUpperCase() + spaced.slice(1) : name

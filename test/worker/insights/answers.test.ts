@@ -9,6 +9,8 @@ import { ANSWER_MAX_AGE_MS, MAX_ANSWERS_PER_SITE } from '../../../worker/db/answ
 import { insertEventStatements } from '../../../worker/db/events'
 import { daysOf, markDirtyStatement } from '../../../worker/rollups'
 import { purgeExpiredEvents, runJobs } from '../../../worker/scheduled'
+import { valueWeights } from '../../../worker/routes/insights/load'
+import { insightRequestFor, prepareAnswer } from '../../../worker/routes/insights/request'
 import { call } from '../helpers'
 import { BASE, DAY, getJson, seed, siteWith, type Ev } from './seed'
 
@@ -124,27 +126,52 @@ describe('stored insight answers', () => {
         .bind(site.id)
         .first<{ v: number }>())!.v
     const before = await version()
-    expect(await purgeExpiredEvents(env.DB, Date.now())).toBeGreaterThan(0)
+    expect(await purgeExpiredEvents(env.DB, Date.now(), { left: 200 })).toBeGreaterThan(0)
     expect(await version()).toBeGreaterThan(before)
     const after = await getJson(`/v1/sites/${site.id}/dashboard?period=90d`, read)
     expect(after.kpis.active_users).toBe(1)
   })
 
-  it('cron prepares the overview of each site whose rollups it rebuilt', async () => {
-    const { site, read } = await siteWith()
-    const rows = [{ ...use('a'), site_id: site.id, id: 'prep-a', received_at: BASE }]
-    await env.DB.batch([
-      ...insertEventStatements(env.DB, rows),
-      ...daysOf(rows).map((d) => markDirtyStatement(env.DB, site.id, d.day)),
-    ])
+  it('cron prepares the overview of a changed site that someone is looking at', async () => {
+    const watched = await siteWith()
+    const idle = await siteWith()
+    await getJson(`/v1/sites/${watched.site.id}/dropoffs`, watched.read) // someone is looking
+    for (const { site } of [watched, idle]) {
+      const rows = [{ ...use('a'), site_id: site.id, id: `prep-${site.id}`, received_at: BASE }]
+      await env.DB.batch([
+        ...insertEventStatements(env.DB, rows),
+        ...daysOf(rows).map((d) => markDirtyStatement(env.DB, site.id, d.day)),
+      ])
+    }
     await runJobs(env)
-    const [prepared] = await stored(site.id)
+    expect(await stored(idle.site.id)).toEqual([])
+    const [prepared] = (await stored(watched.site.id)).filter((a) => a.version > 0)
     expect(prepared).toBeDefined()
-    const overview = await getJson(`/v1/sites/${site.id}/dashboard`, read)
+    const { id } = watched.site
+    const overview = await getJson(`/v1/sites/${id}/dashboard`, watched.read)
     expect(Date.parse(overview.computed_at)).toBe(prepared.computed_at)
     expect(overview.kpis.active_users).toBe(1)
-    expect(await getJson(`/v1/sites/${site.id}/dashboard?period=30d`, read)).toEqual(overview)
-    expect(await stored(site.id)).toHaveLength(1)
+    expect(await getJson(`/v1/sites/${id}/dashboard?period=30d`, watched.read)).toEqual(overview)
+  })
+
+  it('an answer computed with a config changed meanwhile is never served', async () => {
+    const { site, read } = await siteWith()
+    await seed(site, [use('a')])
+    const url = `/v1/sites/${site.id}/features/value`
+    await getJson(`${url}?tier=free`, read) // someone is looking
+    // Read config and version, then the config changes, then the answer is computed and kept.
+    const r = await insightRequestFor(env.DB, site.id, {}, Date.now())
+    const patch = await call(`/v1/sites/${site.id}/config`, {
+      method: 'PATCH',
+      token: site.admin,
+      body: { value_weights: { usage: 1 } },
+    })
+    expect(patch.status).toBe(200)
+    await prepareAnswer(new URL(url, 'http://x').pathname, r, {}, async () => ({
+      weights: valueWeights(r.config),
+    }))
+    expect(await stored(site.id)).toHaveLength(2)
+    expect((await getJson(url, read)).weights.usage).toBe(1)
   })
 
   it('a site holds at most MAX_ANSWERS_PER_SITE answers; past it answers are computed, not kept', async () => {

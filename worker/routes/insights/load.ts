@@ -23,6 +23,8 @@ export type InsightRequest = {
   db: D1Database
   siteId: string
   config: SiteConfig
+  /** The site's data version read with `config` (db/answers.ts); null: no such site. */
+  version: number | null
   range: Range
   filters: Filters
   now: number

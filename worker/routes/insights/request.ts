@@ -5,12 +5,12 @@ import { AnalysisQuerySchema, toRange, type AnalysisQuery } from '../../analysis
 import { rollupDays } from '../../analysis/rollup-days'
 import {
   ANSWER_MAX_AGE_MS,
-  MAX_ANSWER_CHARS,
+  MAX_ANSWER_BYTES,
   MAX_ANSWERS_PER_SITE,
   findAnswer,
   saveAnswerStatement,
 } from '../../db/answers'
-import { getConfig } from '../../db/sites'
+import { getConfigAndVersion } from '../../db/sites'
 import type { AppEnv } from '../../env'
 import { sha256Hex } from '../../lib/crypto'
 import type { InsightRequest } from './load'
@@ -32,10 +32,12 @@ export async function insightRequestFor(
   q: AnalysisQuery,
   now: number,
 ): Promise<InsightRequest> {
+  const { config, version } = await getConfigAndVersion(db, siteId)
   return {
     db,
     siteId,
-    config: await getConfig(db, siteId),
+    config,
+    version,
     range: toRange(q, now),
     filters: { tier: q.tier, device: q.device, feature: q.feature },
     now,
@@ -70,18 +72,21 @@ export async function storedAnswer(
   q: StoredQuery,
   compute: Compute,
 ): Promise<Response> {
-  const key = await questionKey(c.req.path, q, r)
-  const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
   const headers = { 'content-type': 'application/json' }
-  if (found?.body && q.refresh !== '1' && q.refresh !== 'true') {
+  const key = await questionKey(c.req.path, q, r)
+  const found = await findStored(r, key)
+  if (found.body && q.refresh !== '1' && q.refresh !== 'true') {
     return c.body(found.body, 200, headers)
   }
-  return c.body(await computeAndKeep(r, key, found, compute), 200, headers)
+  const body = await computeAnswer(r, compute)
+  await keep(r, key, found.kept, body)
+  return c.body(body, 200, headers)
 }
 
 /**
- * Computes the answer to `path`'s question before anyone asks (cron, after a rebuild), unless
- * a good one is stored. Nothing when the site is gone.
+ * Computes the answer to `path`'s question before anyone asks (cron, after a rebuild) when
+ * someone has been looking at the site lately (it holds stored answers) and no good one is
+ * stored.
  */
 export async function prepareAnswer(
   path: string,
@@ -90,8 +95,9 @@ export async function prepareAnswer(
   compute: Compute,
 ) {
   const key = await questionKey(path, q, r)
-  const found = await findAnswer(r.db, r.siteId, key, r.now - ANSWER_MAX_AGE_MS)
-  if (found && !found.body) await computeAndKeep(r, key, found, compute)
+  const found = await findStored(r, key)
+  if (found.body || found.kept === 0 || found.kept >= MAX_ANSWERS_PER_SITE) return
+  await keep(r, key, found.kept, await computeAnswer(r, compute))
 }
 
 /**
@@ -104,20 +110,23 @@ function questionKey(path: string, q: StoredQuery, r: InsightRequest): Promise<s
   return sha256Hex(JSON.stringify([path, Object.entries(rest).sort(), named, rollupDays(r.range)]))
 }
 
-/** `site`: as findAnswer read it before computing; without it, nothing is kept. */
-async function computeAndKeep(
-  r: InsightRequest,
-  key: string,
-  site: { version: number; kept: number } | null,
-  compute: Compute,
-): Promise<string> {
-  const body = JSON.stringify({ ...(await compute()), computed_at: new Date(r.now).toISOString() })
-  if (site && site.kept < MAX_ANSWERS_PER_SITE && body.length <= MAX_ANSWER_CHARS) {
-    const save = { siteId: r.siteId, key, version: site.version, computedAt: r.now, body }
-    // Not keeping it costs only the next asker's time: the answer still goes out.
-    await saveAnswerStatement(r.db, save)
-      .run()
-      .catch((err) => console.error('insight answer not kept:', String(err)))
-  }
-  return body
+async function findStored(r: InsightRequest, key: string) {
+  if (r.version === null) return { body: null, kept: 0 }
+  const computedAfter = r.now - ANSWER_MAX_AGE_MS
+  return findAnswer(r.db, { siteId: r.siteId, key, version: r.version, computedAfter })
+}
+
+async function computeAnswer(r: InsightRequest, compute: Compute): Promise<string> {
+  return JSON.stringify({ ...(await compute()), computed_at: new Date(r.now).toISOString() })
+}
+
+/** Under the version read with the config the answer was computed from. */
+async function keep(r: InsightRequest, key: string, kept: number, body: string) {
+  if (r.version === null || kept >= MAX_ANSWERS_PER_SITE) return
+  if (new TextEncoder().encode(body).length > MAX_ANSWER_BYTES) return
+  const answer = { siteId: r.siteId, key, version: r.version, computedAt: r.now, body }
+  // Not keeping it costs only the next asker's time: the answer still goes out.
+  await saveAnswerStatement(r.db, answer)
+    .run()
+    .catch((err) => console.error('insight answer not kept:', String(err)))
 }
