@@ -9,16 +9,25 @@
 -- which is what the low_success opportunity reports (§7.7).
 ALTER TABLE rollup_feature_days ADD COLUMN last_fail TEXT;
 
--- Rows stored before this column get a stand-in (ts 0, reason 'unknown'), so "has a failed or
--- abandoned use" is `last_fail IS NOT NULL` from now on and no drop-off count moves; any real
--- failure in the period sorts after it.
-UPDATE rollup_feature_days SET last_fail = printf('%015d', 0) || 'unknown'
-WHERE failed + abandoned > 0 AND last_fail IS NULL;
-
--- Backfill: every day that already holds feature events is marked for cron to rebuild, which
--- replaces the stand-ins with the real reasons (a one-off index scan; rebuilds are idempotent).
-INSERT OR IGNORE INTO rollup_dirty (site_id, day)
-SELECT DISTINCT site_id, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') FROM events WHERE type = 'feature';
+-- Backfill, here and exactly: each stored row that has a failed or abandoned use (the only rows
+-- that can have a last_fail) gets the value REBUILD_FEATURE_DAYS would give it, so no day is
+-- marked dirty. Marking them instead would queue every day ever seen ahead of today's (cron
+-- rebuilds oldest first) and send workflow reads to raw events for whole periods.
+-- The subquery seeks one user's events of the row's UTC day through events_site_uid_ts, a few
+-- rows each, and the outer statement reads only rollup_feature_days, so the cost grows with the
+-- failing rows, not with `events`. A row's uid '' stands for events without a uid (ingest never
+-- stores ''), which `IS NULL` seeks on the same index. A row whose events are gone (a retention
+-- purge cut short by its query budget deletes events before their rollup day) keeps a stand-in
+-- (ts 0, reason 'unknown'), so "has a failed or abandoned use" stays `last_fail IS NOT NULL`.
+UPDATE rollup_feature_days AS r SET last_fail = coalesce(
+  (SELECT max(printf('%015d', e.ts) || coalesce(e.reason, 'unknown'))
+   FROM events AS e INDEXED BY events_site_uid_ts
+   WHERE e.site_id = r.site_id AND e.uid IS nullif(r.uid, '')
+     AND e.ts >= unixepoch(r.day) * 1000 AND e.ts < unixepoch(r.day) * 1000 + 86400000
+     AND e.type = 'feature' AND e.status IN ('failed', 'abandoned') AND e.feature = r.feature
+     AND coalesce(e.tier, 'unknown') = r.tier AND coalesce(e.device, 'unknown') = r.device),
+  printf('%015d', 0) || 'unknown')
+WHERE r.failed + r.abandoned > 0;
 
 -- Answers stored before this migration counted reasons in events: void them (migrations/0006).
 UPDATE sites SET data_version = data_version + 1;

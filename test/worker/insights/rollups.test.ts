@@ -1,7 +1,5 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { rollupDays } from '../../../worker/analysis/rollup-days'
-import { featureAccess } from '../../../worker/db/insights/feature-access'
 import { rebuildDay } from '../../../worker/rollups'
 import { eraseUserFromRollups, purgeRollupsBefore } from '../../../worker/rollups/insights'
 import { BASE, seed, siteWith } from './seed'
@@ -144,57 +142,63 @@ describe('insight rollups', () => {
     expect(users!.n).toBe(1)
   })
 
-  it('take a failure stored before migrations/0007 as of unknown reason until its day is rebuilt', async () => {
+  it('backfill each failure stored before migrations/0007 as a rebuild would, marking no day dirty', async () => {
     const { site } = await siteWith()
+    const nextDay = BASE + 12 * 3600_000 // midnight after BASE: the next day's first instant
+    const next = new Date(nextDay).toISOString().slice(0, 10)
+    const use = (uid: string | undefined, ts: number, status: string, reason?: string) => ({
+      type: 'feature' as const,
+      ts,
+      ...(uid ? { uid } : {}),
+      tier: 'plus',
+      feature: 'bill_pay',
+      status: status as 'failed',
+      ...(reason ? { reason } : {}),
+    })
     await seed(site, [
-      {
-        type: 'feature',
-        ts: BASE,
-        uid: 'a',
-        tier: 'plus',
-        feature: 'bill_pay',
-        status: 'failed',
-        reason: 'timeout',
-      },
-      {
-        type: 'feature',
-        ts: BASE,
-        uid: 'b',
-        tier: 'plus',
-        feature: 'bill_pay',
-        status: 'completed',
-      },
+      use('a', BASE + 5, 'failed', 'timeout'),
+      use('a', BASE + 2, 'failed', 'sync_failed'), // stored after, happened before
+      { ...use('a', BASE + 9, 'failed', 'other_feature'), feature: 'goal_setting' },
+      use('a', nextDay + 1, 'abandoned', 'closed_modal'),
+      use('a', nextDay, 'failed', 'timeout'), // the next day's first instant, not the day before's
+      use('b', BASE, 'failed', 'timeout'),
+      use('b', BASE + 1, 'completed'), // failed then completed: the failure still stands
+      use('c', BASE, 'failed', 'desktop_reason'),
+      { ...use('c', BASE + 1, 'failed', 'mobile_reason'), device: 'mobile' },
+      use(undefined, BASE, 'abandoned', 'offline'), // no uid: the row of uid ''
+      use('d', BASE, 'completed'),
+    ])
+    const lastFails = async () => {
+      const { results } = await env.DB.prepare(
+        `SELECT day, device, feature, uid, last_fail FROM rollup_feature_days WHERE site_id = ?1
+         ORDER BY uid, feature, device, day`,
+      )
+        .bind(site.id)
+        .all()
+      return results
+    }
+    const rebuilt = await lastFails()
+    expect(rebuilt.map((r) => [r.uid, r.feature, r.device, r.day, r.last_fail])).toEqual([
+      ['', 'bill_pay', 'desktop', day, failAt(BASE, 'offline')],
+      ['a', 'bill_pay', 'desktop', day, failAt(BASE + 5, 'timeout')],
+      ['a', 'bill_pay', 'desktop', next, failAt(nextDay + 1, 'closed_modal')],
+      ['a', 'goal_setting', 'desktop', day, failAt(BASE + 9, 'other_feature')],
+      ['b', 'bill_pay', 'desktop', day, failAt(BASE, 'timeout')],
+      ['c', 'bill_pay', 'desktop', day, failAt(BASE, 'desktop_reason')],
+      ['c', 'bill_pay', 'mobile', day, failAt(BASE + 1, 'mobile_reason')],
+      ['d', 'bill_pay', 'desktop', day, null],
     ])
     // The rows as they were before 0007 gave them a column, and nothing marked for rebuild.
     await env.DB.batch([
-      env.DB.prepare('UPDATE rollup_feature_days SET last_fail = NULL WHERE site_id = ?1').bind(
-        site.id,
-      ),
-      env.DB.prepare('DELETE FROM rollup_dirty WHERE site_id = ?1').bind(site.id),
+      env.DB.prepare('UPDATE rollup_feature_days SET last_fail = NULL'),
+      env.DB.prepare('DELETE FROM rollup_dirty'),
     ])
     const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0007_'))!
     for (const q of migration.queries.filter((q) => !/ALTER TABLE/i.test(q))) {
       await env.DB.prepare(q).run()
     }
-    const lastFails = async () => (await featureRows(site.id)).map((r) => [r.uid, r.last_fail])
-    expect(await lastFails()).toEqual([
-      ['a', failAt(0, 'unknown')],
-      ['b', null],
-    ])
-    const days = rollupDays({ from: BASE, to: BASE + 1, days: 1 })
-    expect(await featureAccess(env.DB, site.id, days, {})).toEqual({
-      access: [{ tier: 'plus', feature: 'bill_pay', entered: 2, failing: 1, dropped: 1 }],
-      dropReasons: [{ tier: 'plus', feature: 'bill_pay', reason: 'unknown', users: 1 }],
-    })
-    const dirty = await env.DB.prepare('SELECT day FROM rollup_dirty WHERE site_id = ?1')
-      .bind(site.id)
-      .all<{ day: string }>()
-    expect(dirty.results).toEqual([{ day }])
-    await rebuildDay(env.DB, site.id, day)
-    expect(await lastFails()).toEqual([
-      ['a', failAt(BASE, 'timeout')],
-      ['b', null],
-    ])
+    expect(await lastFails()).toEqual(rebuilt)
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM rollup_dirty').first('n')).toBe(0)
   })
 
   it("forget an erased user's rows, and days before a retention cut", async () => {
