@@ -21,9 +21,9 @@ const QUERIES: [string, string, unknown[]][] = [
   [
     'stage trails',
     STAGE_TRAILS,
-    ['s', 0, 9, 'f', '2026-01-01', '2026-02-01', 5000, 'lifecycle', 5, 9],
+    ['s', 0, 9, 'f', '2026-01-01', '2026-02-01', 5000, 'lifecycle', 5, 9, 1000],
   ],
-  ['first conversions', FIRST_CONVERSIONS, ['s', 0, 9, 10]],
+  ['first conversions', FIRST_CONVERSIONS, ['s', 0, 9, 10, 200]],
   [
     'retention patterns',
     RETENTION_PATTERNS,
@@ -44,8 +44,8 @@ const ALLOWED_READS = [
   // the small derived sets: a bound JSON list, a CTE
   /^SCAN (j|json_each) VIRTUAL TABLE/,
   /^SCAN (patterns|members|cohort_users)\b/,
-  // the journey queries' grouped subqueries, each bounded by its LIMIT
-  /^SCAN (stage_events|pairs)\b/,
+  // the journey queries' subqueries and their window sorts, each bounded by its LIMIT
+  /^SCAN (period_stages|stage_events|user_names|pairs|\(subquery-\d+\))$/,
 ]
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {

@@ -136,11 +136,11 @@ describe('journey reads', () => {
   let other: string
   let otherKey: string
   const END = D0 + 30 * DAY
-  const trailsOf = (max: number) =>
+  const trailsOf = (max: number, siteId = other, perUser?: number) =>
     stageTrails(
       env.DB,
       {
-        siteId: other,
+        siteId,
         from: D0,
         to: END,
         fromDay: '2026-03-02',
@@ -150,6 +150,7 @@ describe('journey reads', () => {
         asOf: END,
       },
       max,
+      perUser,
     )
 
   beforeAll(async () => {
@@ -190,12 +191,11 @@ describe('journey reads', () => {
     ])
   })
 
-  it('reads the first stage events up to the bound and says so at it', async () => {
-    const all = await trailsOf(5)
-    expect(all.truncated).toBe(false)
+  it('reads the first stage events up to the bound and says so past it', async () => {
+    const all = await trailsOf(4)
+    expect(all.truncated).toBe(false) // 4 of 4: nothing more
     expect(all.trails.flat()).toHaveLength(4)
     // 3 events: both of w's at day 0, then x's first; x's day-2 event is left out
-    expect((await trailsOf(4)).truncated).toBe(true) // 4 of 4: there may be more
     const cut = await trailsOf(3)
     expect(cut.truncated).toBe(true)
     expect(cut.trails.flat().map((e) => [e.uid, e.stage])).toEqual(
@@ -215,12 +215,91 @@ describe('journey reads', () => {
     expect(Object.fromEntries(lastSeen)).toEqual({ w: D0 + 3 * DAY, x: D0 + 2 * DAY })
   })
 
-  it('reads conversion pairs up to the bound and says so at it', async () => {
-    const all = await firstConversions(env.DB, other, D0, END, 3)
-    expect(all).toMatchObject({ truncated: false })
+  it('reads conversion pairs up to the bound and says so past it', async () => {
+    const all = await firstConversions(env.DB, other, D0, END, 2)
+    expect(all).toMatchObject({ truncated: false }) // 2 of 2: nothing more
     expect(all.rows).toHaveLength(2)
     const cut = await firstConversions(env.DB, other, D0, END, 1)
     expect(cut).toMatchObject({ truncated: true })
     expect(cut.rows).toHaveLength(1)
+  })
+})
+
+describe("one user's share of the journey reads", () => {
+  let site: string
+  const END = D0 + 30 * DAY
+  const trails = async (perUser: number) => {
+    const read = await stageTrails(
+      env.DB,
+      {
+        siteId: site,
+        from: D0,
+        to: END,
+        fromDay: '2026-03-02',
+        toDay: '2026-04-01',
+        journey: 'lifecycle',
+        quietSince: END - 14 * DAY,
+        asOf: END,
+      },
+      undefined,
+      perUser,
+    )
+    const byUser = Object.fromEntries(read.trails.map((t) => [t[0].uid, t.map((e) => e.stage)]))
+    return { byUser, truncated: read.truncated }
+  }
+  const conversions = async (perUser: number) => {
+    const read = await firstConversions(env.DB, site, D0, END, undefined, perUser)
+    const names = read.rows.map((r) => `${r.uid}:${r.name}`).sort()
+    return { names, truncated: read.truncated }
+  }
+
+  beforeAll(async () => {
+    site = (await readableSite()).site.id
+    await store(site, [
+      // f floods: three stage events and three conversion names
+      stage('f', 0, 'awareness'),
+      stage('f', 1, 'consideration'),
+      stage('f', 2, 'onboarding'),
+      { type: 'conversion', name: 'c3', uid: 'f', ts: D0 + DAY },
+      { type: 'conversion', name: 'c1', uid: 'f', ts: D0 + 2 * DAY },
+      { type: 'conversion', name: 'c2', uid: 'f', ts: D0 + 3 * DAY },
+      // g and h stay within two of each
+      stage('g', 0, 'awareness'),
+      stage('g', 3, 'feature_usage'),
+      stage('h', 1, 'awareness'),
+      { type: 'conversion', name: 'c1', uid: 'g', ts: D0 + 4 * DAY },
+      { type: 'conversion', name: 'c2', uid: 'g', ts: D0 + 5 * DAY },
+      { type: 'conversion', name: 'c1', uid: 'h', ts: D0 + 6 * DAY },
+    ])
+  })
+
+  it("keeps a user's first stage events up to the per-user cap and says so", async () => {
+    expect(await trails(2)).toEqual({
+      byUser: {
+        f: ['awareness', 'consideration'],
+        g: ['awareness', 'feature_usage'],
+        h: ['awareness'],
+      },
+      truncated: true,
+    })
+    expect(await trails(3)).toEqual({
+      byUser: {
+        f: ['awareness', 'consideration', 'onboarding'],
+        g: ['awareness', 'feature_usage'],
+        h: ['awareness'],
+      },
+      truncated: false,
+    })
+  })
+
+  it("keeps a user's first conversion names by time up to the per-user cap and says so", async () => {
+    expect(await conversions(2)).toEqual({
+      names: ['f:c1', 'f:c3', 'g:c1', 'g:c2', 'h:c1'],
+      truncated: true,
+    })
+    expect(await conversions(3)).toEqual({
+      names: ['f:c1', 'f:c2', 'f:c3', 'g:c1', 'g:c2', 'h:c1'],
+      truncated: false,
+    })
   })
 })
