@@ -16,6 +16,7 @@ import funnel from './routes/insights/funnel'
 import journeys from './routes/insights/journeys'
 import live from './routes/insights/live'
 import opportunities from './routes/insights/opportunities'
+import performance from './routes/insights/performance'
 import retention from './routes/insights/retention'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
@@ -39,6 +40,7 @@ const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/opportunities', opportunities)
   .route('/v1/sites/:site/dashboard', dashboard)
   .route('/v1/sites/:site/live', live)
+  .route('/v1/sites/:site/performance', performance)
 
 app.route('/demo', demo)
 

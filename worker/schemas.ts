@@ -4,8 +4,10 @@
  */
 import { z } from 'zod'
 import {
+  ALERT_METRICS,
   DEFAULT_FEATURES,
   DEVICES,
+  ERROR_SOURCES,
   DROPOFF_TYPES,
   EVENT_TYPES,
   ROLES,
@@ -113,11 +115,82 @@ export const WorkflowConfigSchema = z
 
 const ThresholdSchema = z
   .object({
-    warning: z.number(),
-    critical: z.number(),
+    warning: z.number().finite(),
+    critical: z.number().finite(),
     direction: z.enum(['below', 'above']),
   })
   .strict()
+  .refine(
+    (t) => (t.direction === 'below' ? t.critical <= t.warning : t.critical >= t.warning),
+    'critical must be past warning: lower for "below", higher for "above"',
+  )
+
+/** A metric's unit from its name (DESIGN §10): `_ms` milliseconds, else a rate 0–1. */
+export function metricUnit(metric: string): 'ms' | 'rate' {
+  return metric.endsWith('_ms') ? 'ms' : 'rate'
+}
+
+/** Whether `value` can be a threshold of `metric`: a rate within 0–1, a latency 0–10 min. */
+export function thresholdFits(metric: string, value: number): boolean {
+  return metricUnit(metric) === 'ms' ? value >= 0 && value <= 600_000 : value >= 0 && value <= 1
+}
+
+/** `5m`, `2h`, `1d`, as seconds; null if not of that form. */
+export function durationSeconds(d: string): number | null {
+  const m = /^(\d{1,4})([mhd])$/.exec(d)
+  return m ? Number(m[1]) * { m: 60, h: 3600, d: 86_400 }[m[2] as 'm' | 'h' | 'd'] : null
+}
+
+function duration(min: string, max: string) {
+  return z
+    .string()
+    .refine((d) => {
+      const s = durationSeconds(d)
+      return s !== null && s >= durationSeconds(min)! && s <= durationSeconds(max)!
+    }, `must be a duration from ${min} to ${max}, like 15m or 2h`)
+}
+
+/** `*`: the rule watches every institution (or feature) on its own, one state each. */
+const scopeValue = z.union([z.literal('*'), slug])
+
+/** An alert rule (DESIGN §9); `threshold` or `use_thresholds` (default: critical). */
+export const AlertRuleSchema = z
+  .object({
+    id: slug,
+    metric: z.enum(ALERT_METRICS),
+    scope: z
+      .object({ institution: scopeValue.optional(), feature: scopeValue.optional() })
+      .strict()
+      .default({}),
+    condition: z.enum(['below', 'above']).optional(),
+    threshold: z.number().finite().optional(),
+    use_thresholds: z.enum(['warning', 'critical']).optional(),
+    window: duration('5m', '24h').default('1h'),
+    min_sample: z.number().int().min(1).max(1_000_000).optional(),
+    pending_evaluations: z.number().int().min(1).max(60).default(2),
+    repeat_every: duration('5m', '7d').default('4h'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.threshold !== undefined && r.use_thresholds !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: 'give either threshold or use_thresholds, not both',
+      })
+    }
+    if (r.threshold !== undefined && !thresholdFits(r.metric, r.threshold)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message:
+          metricUnit(r.metric) === 'ms'
+            ? `${r.metric} is in milliseconds: a threshold from 0 to 600000`
+            : `${r.metric} is a rate: a threshold from 0 to 1 (0.9 is 90%)`,
+      })
+    }
+  })
+export type AlertRule = z.infer<typeof AlertRuleSchema>
 
 const weight = z.number().min(0).max(100).optional()
 const ValueWeightsSchema = z
@@ -152,11 +225,45 @@ export const SiteConfigSchema = z
         { name: 'premium', monthly_price: 19.99 },
       ]),
     workflows: z.array(WorkflowConfigSchema).max(50).default([]),
-    thresholds: z.record(z.string().max(64), ThresholdSchema).default({}),
+    thresholds: z
+      .record(z.string().max(64), ThresholdSchema)
+      .refine((o) => Object.keys(o).length <= 50, 'at most 50 thresholds')
+      .superRefine((o, ctx) => {
+        for (const [metric, t] of Object.entries(o)) {
+          if (!thresholdFits(metric, t.warning) || !thresholdFits(metric, t.critical)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [metric],
+              message:
+                metricUnit(metric) === 'ms'
+                  ? 'a _ms threshold is milliseconds from 0 to 600000'
+                  : 'a rate threshold is from 0 to 1 (0.95 is 95%)',
+            })
+          }
+        }
+      })
+      .default({}),
+    /** Below this many observations a rate is `insufficient_data` (DESIGN §7.8). */
+    min_sample: z.number().int().min(1).max(1_000_000).default(30),
+    /** Failure reason → error source, over the defaults (worker/analysis/performance). */
+    error_sources: z
+      .record(slug, z.enum(ERROR_SOURCES))
+      .refine((o) => Object.keys(o).length <= 200, 'at most 200 error sources')
+      .default({}),
+    /** Alert rules (DESIGN §9); absent: the defaults from `thresholds`, [] none. */
+    alerts: z
+      .array(AlertRuleSchema)
+      .max(50)
+      .refine(
+        (rules) => new Set(rules.map((r) => r.id)).size === rules.length,
+        'alert rule ids must be unique',
+      )
+      .optional(),
     success_stage: z.enum(STAGES).default('feature_usage'),
     retention_days: z.number().int().min(1).max(3650).default(395),
+    /** Checked further on save and on send: https to a public host (worker/alerts/url-guard). */
     webhook_url: z
-      .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+      .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
       .max(512)
       .nullable()
       .default(null),

@@ -53,3 +53,22 @@ export const DEFAULT_FEATURES = [
   'credit_monitoring',
   'tax_optimization',
 ]
+
+/** Where a failed connection's trouble lies (DESIGN §7.8); `unknown` for unmapped reasons. */
+export const ERROR_SOURCES = ['user', 'institution', 'aggregator', 'app', 'unknown'] as const
+
+/**
+ * What an alert rule can watch (DESIGN §9), each a §7.8 number over the rule's window. The
+ * names are also the keys of config `thresholds`; `_ms` is a latency in milliseconds, the
+ * rest are rates 0–1.
+ */
+export const ALERT_METRICS = [
+  'connection_success_rate',
+  'success_rate_excl_user_errors',
+  'connection_latency_p95_ms',
+  'error_rate',
+  'feature_success_rate',
+] as const
+export const ALERT_STATES = ['ok', 'pending', 'firing', 'resolved', 'no_data'] as const
+/** Health of a number against its thresholds (DESIGN §7.8). */
+export const HEALTH = ['ok', 'warning', 'critical', 'insufficient_data'] as const

@@ -38,3 +38,21 @@ export function ranked(counts: Map<string, number>, limit: number) {
 export function increment(counts: Map<string, number>, key: string, by = 1) {
   counts.set(key, (counts.get(key) ?? 0) + by)
 }
+
+/** z for a two-sided 95% interval. */
+const Z95 = 1.959963984540054
+
+/**
+ * The 95% Wilson score interval of `x` successes in `n` trials (Wilson 1927; what
+ * statsmodels' `proportion_confint(method='wilson')` gives): centre (p + z²/2n) / (1 + z²/n),
+ * half-width z·√(p(1 − p)/n + z²/4n²) / (1 + z²/n). Null without trials.
+ */
+export function wilson(x: number, n: number): [number, number] | null {
+  if (n <= 0) return null
+  const p = x / n
+  const z2 = Z95 * Z95
+  const denom = 1 + z2 / n
+  const centre = (p + z2 / (2 * n)) / denom
+  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom
+  return [Math.max(0, centre - half), Math.min(1, centre + half)]
+}

@@ -43,14 +43,17 @@ export async function rebuildDay(db: D1Database, siteId: string, day: string): P
   await db.batch(rebuildStatements(db, siteId, day))
 }
 
-/** Rebuilds the oldest dirty days, as many as `budget` allows; returns those it rebuilt. */
+/**
+ * Rebuilds dirty days newest first, as many as `budget` allows; returns those it rebuilt. Newest
+ * first: a backlog (a migration's backfill, an import) never holds back today's numbers.
+ */
 export async function rebuildDirtyDays(
   db: D1Database,
   budget: Budget,
 ): Promise<{ site_id: string; day: string }[]> {
   budget.left--
   const { results } = await db
-    .prepare('SELECT site_id, day FROM rollup_dirty ORDER BY day LIMIT ?1')
+    .prepare('SELECT site_id, day FROM rollup_dirty ORDER BY day DESC LIMIT ?1')
     .bind(MAX_DAYS_PER_RUN)
     .all<{ site_id: string; day: string }>()
   const rebuilt = []

@@ -5,9 +5,10 @@
 import { connectionDays } from './connection-days'
 import { featureDays } from './feature-days'
 import type { Rollup } from './index'
+import { perfRollup, purgePerfBefore } from './perf'
 import { userDays } from './user-days'
 
-export const INSIGHT_ROLLUPS: Rollup[] = [userDays, featureDays, connectionDays]
+export const INSIGHT_ROLLUPS: Rollup[] = [userDays, featureDays, connectionDays, perfRollup]
 
 /** The tables that hold a uid. */
 const PER_USER = [
@@ -23,7 +24,7 @@ const PER_USER = [
  * rollup rows rather than keeping a uid index on every table.
  */
 export function eraseUserFromRollups(db: D1Database, siteId: string, uid: string) {
-  return [...PER_USER, 'user_first_seen'].map((t) =>
+  return [...PER_USER, 'user_first_seen', 'connection_users'].map((t) =>
     db.prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND uid = ?2`).bind(siteId, uid),
   )
 }
@@ -49,5 +50,6 @@ export function purgeRollupsBefore(db: D1Database, siteId: string, day: string) 
     ...[...PER_USER, 'rollup_feature_reasons'].map((t) =>
       db.prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND day < ?2`).bind(siteId, day),
     ),
+    ...purgePerfBefore(db, siteId, day),
   ]
 }

@@ -20,7 +20,7 @@ import { journeyLeakCandidates } from './journey-leak'
 import { lowSuccessCandidates } from './low-success'
 import { rankOpportunities, type Opportunity } from './rank'
 import { slowStepCandidates } from './slow-step'
-import { threshold } from './thresholds'
+import { threshold } from '../thresholds'
 import { upsellCandidates } from './upsell'
 
 export type OpportunityInputs = {
@@ -47,7 +47,7 @@ export function detectOpportunities(i: OpportunityInputs): Opportunity[] {
     i.featureUsage,
     i.featureAccess,
     i.featureReasons,
-    threshold(i.config, 'feature_success_rate'),
+    threshold(i.config, 'feature_success_rate')!,
     i.prices,
     i.range,
     new Set(i.workflows.map((w) => w.def.name)),
@@ -62,7 +62,7 @@ export function detectOpportunities(i: OpportunityInputs): Opportunity[] {
       ...slowStepCandidates(i.workflows, i.range),
       ...institutionCandidates(
         i.connections,
-        threshold(i.config, 'connection_success_rate'),
+        threshold(i.config, 'connection_success_rate')!,
         i.prices,
         i.range,
       ),

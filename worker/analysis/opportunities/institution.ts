@@ -12,7 +12,7 @@ import { round } from '../numbers'
 import type { Range } from '../period'
 import { perMonth } from '../rollup-days'
 import { pct, type Candidate } from './rank'
-import { statusOf, type Threshold } from './thresholds'
+import { statusOf, type Threshold } from '../thresholds'
 
 export const MIN_ATTEMPTS = 20
 

@@ -17,7 +17,7 @@ import { increment, quantile, round } from '../numbers'
 import type { Range } from '../period'
 import { perMonth } from '../rollup-days'
 import { pct, type Candidate } from './rank'
-import { statusOf, type Threshold } from './thresholds'
+import { statusOf, type Threshold } from '../thresholds'
 
 export const MIN_OUTCOMES = 20
 

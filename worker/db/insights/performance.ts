@@ -1,0 +1,209 @@
+/**
+ * What /performance (DESIGN §7.8) reads, all from rollups (migrations/0008, 0003, 0004): the
+ * period's outcome counts, value histograms and failure reasons per (kind, institution, feature,
+ * operation); the hourly or daily series; connected users' latest successes; and, per
+ * institution and feature, their users' activity, revenue and upgrades.
+ */
+import type { DayRange } from '../../analysis/rollup-days'
+import type { SiteConfig } from '../../schemas'
+
+export type PerfFilters = { tier?: string; device?: string; feature?: string; institution?: string }
+
+/** ?1 site, ?2–?3 days, ?4 tier, ?5 device, ?6 feature, ?7 institution. */
+const WHERE = `site_id = ?1 AND day >= ?2 AND day <= ?3
+  AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
+  AND (?6 IS NULL OR feature = ?6) AND (?7 IS NULL OR institution = ?7)`
+const KEY = 'kind, institution, feature, operation'
+const COUNTS = `sum(events) AS events, sum(started) AS started, sum(attempts) AS attempts, sum(completed) AS completed,
+  sum(failed) AS failed, sum(abandoned) AS abandoned, sum(value_n) AS value_n,
+  sum(value_sum) AS value_sum`
+
+/** A latency sample: a connection's value, or a backend's `connection_latency` metric. */
+const IS_LATENCY = `(kind = 'connection' OR (kind = 'metric' AND operation = 'connection_latency'))`
+
+export type Key = { kind: string; institution: string; feature: string; operation: string }
+export type Counts = {
+  events: number
+  started: number
+  attempts: number
+  completed: number
+  failed: number
+  abandoned: number
+  value_n: number
+  value_sum: number
+}
+export type TotalsRow = Key & Counts
+export type HistRow = Key & { bucket: number; n: number; s: number }
+export type ReasonRow = Omit<Key, 'operation'> & { status: string; reason: string; events: number }
+export type SeriesRow = { day: string; hour: number | null; kind: string } & Counts
+export type SeriesHistRow = {
+  day: string
+  hour: number | null
+  bucket: number
+  n: number
+  s: number
+}
+export type ConnectedRow = { institution: string; last_ok: number }
+export type SegmentRow = {
+  dim: 'all' | 'institution' | 'feature'
+  key: string
+  users: number
+  user_days: number
+  sessions: number
+  revenue: number
+  eligible: number
+  upgraded: number
+}
+
+export const PERF_TOTALS_SQL = `SELECT ${KEY}, ${COUNTS}
+FROM rollup_perf_days WHERE ${WHERE}
+GROUP BY ${KEY} LIMIT 5000`
+
+export const PERF_HIST_SQL = `SELECT r.kind, r.institution, r.feature, r.operation,
+  CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
+  sum(json_extract(j.value, '$[1]')) AS s
+FROM rollup_perf_days r, json_each(r.hist) j
+WHERE ${WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, 'r.$1')}
+  AND r.hist IS NOT NULL AND r.kind <> 'feature'
+GROUP BY 1, 2, 3, 4, 5 LIMIT 50000`
+
+export const PERF_REASONS_SQL = `SELECT kind, institution, feature, status, reason,
+  sum(events) AS events
+FROM rollup_perf_reasons WHERE ${WHERE}
+GROUP BY kind, institution, feature, status, reason LIMIT 5000`
+
+/** Per hour (`grain` hours) or per day, each kind's counts; latency buckets per time bucket. */
+export function seriesSql(grain: 'hours' | 'days') {
+  const hour = grain === 'hours' ? 'hour' : 'NULL'
+  const t = `rollup_perf_${grain}`
+  return {
+    counts: `SELECT day, ${hour} AS hour, kind, ${COUNTS}
+FROM ${t} WHERE ${WHERE}
+GROUP BY day, ${hour}, kind LIMIT 10000`,
+    latency: `SELECT r.day, ${hour === 'hour' ? 'r.hour' : 'NULL'} AS hour,
+  CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
+  sum(json_extract(j.value, '$[1]')) AS s
+FROM ${t} r, json_each(r.hist) j
+WHERE ${WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, 'r.$1')}
+  AND r.hist IS NOT NULL AND ${IS_LATENCY.replace(/\b(kind|operation)\b/g, 'r.$1')}
+GROUP BY 1, 2, 3 LIMIT 100000`,
+  }
+}
+
+/**
+ * Users connected to each institution during the period: a first success before its end and a
+ * latest success after ?2 (ms). ?3 the period's end (ms), ?4 tier, ?5 device, ?6 institution.
+ */
+export const CONNECTED_SQL = `SELECT institution, last_ok FROM connection_users
+WHERE site_id = ?1 AND last_ok >= ?2 AND first_ok < ?3
+  AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
+  AND (?6 IS NULL OR institution = ?6)
+LIMIT 200000`
+
+const USER_FILTERS = `site_id = ?1 AND day >= ?2 AND day <= ?3 AND uid <> ''
+  AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)`
+
+/**
+ * One row per active user of the period (active days, sessions, revenue; `eligible` when their
+ * first priced tier is below the top price, `upgraded` when they were later active in a dearer
+ * one), then the users of each institution (any connection) and of each feature (any use), and
+ * the sums over all. ?6 feature, ?7 institution, ?8 the config's tiers as JSON.
+ */
+export const SEGMENTS_SQL = `WITH prices AS (
+  SELECT json_extract(value, '$.name') AS tier, json_extract(value, '$.monthly_price') AS price
+  FROM json_each(?8)
+),
+users AS MATERIALIZED (
+  SELECT uid, count(DISTINCT CASE WHEN events > 0 THEN day END) AS days,
+    sum(sessions) AS sessions, sum(revenue) AS revenue,
+    CAST(substr(min(CASE WHEN events > 0 AND p.price IS NOT NULL
+      THEN day || printf('%015.4f', p.price) END), 11) AS REAL) AS first_price,
+    max(CASE WHEN events > 0 THEN p.price END) AS max_price
+  FROM rollup_user_days r LEFT JOIN prices p ON p.tier = r.tier
+  WHERE ${USER_FILTERS.replace(/\b(site_id|day|tier|device|uid)\b/g, 'r.$1')}
+  GROUP BY uid
+  HAVING sum(events) > 0
+),
+u AS (
+  SELECT uid, days, sessions, revenue,
+    coalesce(first_price < (SELECT max(price) FROM prices), 0) AS eligible,
+    coalesce(first_price < (SELECT max(price) FROM prices) AND max_price > first_price, 0) AS upgraded
+  FROM users
+),
+seg AS (
+  SELECT DISTINCT 'institution' AS dim, institution AS key, uid FROM rollup_connection_days
+  WHERE ${USER_FILTERS} AND (?7 IS NULL OR institution = ?7)
+  UNION ALL
+  SELECT DISTINCT 'feature', feature, uid FROM rollup_feature_days
+  WHERE ${USER_FILTERS} AND uses + starts > 0 AND (?6 IS NULL OR feature = ?6)
+)
+SELECT s.dim, s.key, count(*) AS users, sum(u.days) AS user_days, sum(u.sessions) AS sessions,
+  sum(u.revenue) AS revenue, sum(u.eligible) AS eligible, sum(u.upgraded) AS upgraded
+FROM seg s JOIN u ON u.uid = s.uid
+GROUP BY s.dim, s.key
+UNION ALL
+SELECT 'all', '', count(*), coalesce(sum(days), 0), coalesce(sum(sessions), 0),
+  coalesce(sum(revenue), 0), coalesce(sum(eligible), 0), coalesce(sum(upgraded), 0)
+FROM u
+LIMIT 1000`
+
+export type PerfRows = {
+  totals: TotalsRow[]
+  hist: HistRow[]
+  reasons: ReasonRow[]
+  series: SeriesRow[]
+  seriesHist: SeriesHistRow[]
+  connected: ConnectedRow[]
+  segments: SegmentRow[]
+}
+
+export async function performanceRows(
+  db: D1Database,
+  q: {
+    siteId: string
+    days: DayRange
+    grain: 'hours' | 'days'
+    filters: PerfFilters
+    /** Connected users are those with a success after this (ms) and a first before `to`. */
+    connectedFrom: number
+    to: number
+    tiers: SiteConfig['tiers']
+  },
+): Promise<PerfRows> {
+  const f = q.filters
+  const args = [
+    q.siteId,
+    q.days.from_day,
+    q.days.to_day,
+    f.tier ?? null,
+    f.device ?? null,
+    f.feature ?? null,
+    f.institution ?? null,
+  ]
+  const series = seriesSql(q.grain)
+  const all = <T>(sql: string, ...params: unknown[]) =>
+    db
+      .prepare(sql)
+      .bind(...params)
+      .all<T>()
+      .then((r) => r.results)
+  const [totals, hist, reasons, seriesRows, seriesHist, connected, segments] = await Promise.all([
+    all<TotalsRow>(PERF_TOTALS_SQL, ...args),
+    all<HistRow>(PERF_HIST_SQL, ...args),
+    all<ReasonRow>(PERF_REASONS_SQL, ...args),
+    all<SeriesRow>(series.counts, ...args),
+    all<SeriesHistRow>(series.latency, ...args),
+    // A feature filter leaves connections to every institution: they name no feature.
+    all<ConnectedRow>(
+      CONNECTED_SQL,
+      q.siteId,
+      q.connectedFrom,
+      q.to,
+      f.tier ?? null,
+      f.device ?? null,
+      f.institution ?? null,
+    ),
+    all<SegmentRow>(SEGMENTS_SQL, ...args, JSON.stringify(q.tiers)),
+  ])
+  return { totals, hist, reasons, series: seriesRows, seriesHist, connected, segments }
+}
