@@ -4,9 +4,12 @@
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { startReceiver } from './test/support/receiver'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations')
+  // A real HTTP receiver for webhooks and a DNS test zone, reached from workerd over loopback.
+  const receiver = await startReceiver()
   return {
     test: {
       projects: [
@@ -15,7 +18,13 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: 'test-admin-token',
+                  RECEIVER_URL: receiver.url,
+                  DNS_RESOLVER_URL: `${receiver.url}/dns-query`,
+                  DEV_ALLOW_LOCAL_WEBHOOKS: '1',
+                },
                 // A real limiter with a tiny budget, swapped in where a test needs to hit it.
                 ratelimits: {
                   TIGHT_LIMIT: { namespace_id: '9001', simple: { limit: 3, period: 60 } },

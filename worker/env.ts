@@ -23,6 +23,12 @@ export type Env = {
   API_LIMIT?: RateLimit
   ASSETS?: Fetcher
   ADMIN_TOKEN?: string
+  /** "1" lets webhooks go to http(s)://localhost — local development only (DESIGN §9). */
+  DEV_ALLOW_LOCAL_WEBHOOKS?: string
+  /** A DNS-over-HTTPS JSON endpoint for checking webhook hosts; Cloudflare's by default. */
+  DNS_RESOLVER_URL?: string
+  /** Where the dashboard is served, for links in webhook messages; none if unset. */
+  PUBLIC_URL?: string
 }
 
 export type ApiKey = { id: string; site_id: string; role: 'ingest' | 'read' | 'admin' }

@@ -7,6 +7,7 @@ import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
 import admin from './routes/admin'
+import alerts from './routes/alerts'
 import demo from './routes/demo'
 import events from './routes/events'
 import dashboard from './routes/insights/dashboard'
@@ -21,6 +22,7 @@ import retention from './routes/insights/retention'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
 import siteConfig from './routes/site-config'
+import webhook from './routes/webhook'
 import whoami from './routes/whoami'
 import { runJobs } from './scheduled'
 
@@ -41,6 +43,8 @@ const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/dashboard', dashboard)
   .route('/v1/sites/:site/live', live)
   .route('/v1/sites/:site/performance', performance)
+  .route('/v1/sites/:site/alerts', alerts)
+  .route('/v1/sites/:site/webhook', webhook)
 
 app.route('/demo', demo)
 

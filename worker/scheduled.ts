@@ -1,10 +1,14 @@
 /**
- * Cron work (DESIGN §2): rebuild dirty rollup days, the retention purge (events older than each
- * site's `retention_days`, in bounded slices, and the rollup days that hold them), preparing
- * overviews, and expiring stored answers and dead letters. Each job has a share of the queries
- * one invocation may run, so a run stays far inside D1's limit.
+ * Cron work (DESIGN §2), every minute: rebuild dirty rollup days, evaluate alert rules and send
+ * the webhooks they made, the retention purge (events older than each site's `retention_days`,
+ * in bounded slices, and the rollup days that hold them), preparing overviews, and expiring
+ * stored answers, dead letters and old deliveries. Each job has a share of the queries one
+ * invocation may run, so a run stays far inside D1's limit.
  */
+import { deliverDue, senderOf } from './alerts/deliver'
+import { evaluateAlerts } from './alerts/run'
 import { bumpDataVersionStatement, expireAnswersStatement } from './db/answers'
+import { expireDeliveriesStatements } from './db/webhooks'
 import type { Env } from './env'
 import { utcDay } from './ingest/store'
 import { rebuildDirtyDays, type Budget } from './rollups'
@@ -15,25 +19,52 @@ import { EVENT_TYPES, SiteConfigSchema } from './schemas'
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
 /** Shares of D1's 1,000 queries an invocation (each statement of a batch counts). */
-const QUERIES = { rebuild: 550, purge: 200, prepare: 150 }
+const QUERIES = { rebuild: 400, alerts: 200, deliveries: 100, purge: 150, prepare: 100 }
 /** Naming every type lets the delete walk the (site_id, type, ts) index instead of the table. */
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
+export type JobsRun = {
+  rebuilt_days: number
+  alert_sites: number
+  webhook_messages: number
+  webhook_attempts: number
+  purged_events: number
+}
+
 /** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
-export async function runJobs(env: Env): Promise<{ rebuilt_days: number; purged_events: number }> {
+export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
   try {
     const rebuilt = await rebuildDirtyDays(env.DB, { left: QUERIES.rebuild })
-    const purged_events = await purgeExpiredEvents(env.DB, Date.now(), { left: QUERIES.purge })
+    // A failing alert job must not stop the purge, nor the other way round.
+    const alerts = await evaluateAlerts(
+      env.DB,
+      now,
+      { left: QUERIES.alerts },
+      env.PUBLIC_URL,
+    ).catch(
+      (err) => (console.error('alerts not evaluated:', String(err)), { sites: 0, messages: 0 }),
+    )
+    const attempts = await deliverDue(env.DB, senderOf(env), now, {
+      left: QUERIES.deliveries,
+    }).catch((err) => (console.error('webhooks not sent:', String(err)), 0))
+    const purged_events = await purgeExpiredEvents(env.DB, now, { left: QUERIES.purge })
     const sites = [...new Set(rebuilt.map((d) => d.site_id))]
     await prepareOverviews(env.DB, sites, { left: QUERIES.prepare })
-    return { rebuilt_days: rebuilt.length, purged_events }
+    return {
+      rebuilt_days: rebuilt.length,
+      alert_sites: alerts.sites,
+      webhook_messages: alerts.messages,
+      webhook_attempts: attempts,
+      purged_events,
+    }
   } finally {
-    // Whatever failed above, stored answers and dead letters still expire.
+    // Whatever failed above, stored answers, dead letters and old deliveries still expire.
     await env.DB.batch([
       env.DB.prepare('DELETE FROM dead_letters WHERE received_at < ?1').bind(
-        Date.now() - DEAD_LETTER_DAYS * DAY_MS,
+        now - DEAD_LETTER_DAYS * DAY_MS,
       ),
-      expireAnswersStatement(env.DB, Date.now()),
+      expireAnswersStatement(env.DB, now),
+      ...expireDeliveriesStatements(env.DB, now - DEAD_LETTER_DAYS * DAY_MS),
     ])
   }
 }
@@ -56,7 +87,7 @@ async function prepareOverviews(db: D1Database, siteIds: string[], budget: Budge
   }
 }
 
-/** Dead letters hold whole events; a person has this long to look at them. */
+/** Dead letters hold whole events; a person has this long to look at them (and deliveries). */
 const DEAD_LETTER_DAYS = 30
 
 /**

@@ -142,12 +142,10 @@ export function durationSeconds(d: string): number | null {
 }
 
 function duration(min: string, max: string) {
-  return z
-    .string()
-    .refine((d) => {
-      const s = durationSeconds(d)
-      return s !== null && s >= durationSeconds(min)! && s <= durationSeconds(max)!
-    }, `must be a duration from ${min} to ${max}, like 15m or 2h`)
+  return z.string().refine((d) => {
+    const s = durationSeconds(d)
+    return s !== null && s >= durationSeconds(min)! && s <= durationSeconds(max)!
+  }, `must be a duration from ${min} to ${max}, like 15m or 2h`)
 }
 
 /** `*`: the rule watches every institution (or feature) on its own, one state each. */

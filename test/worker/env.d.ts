@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env extends Omit<import('../../worker/env').Env, 'EVENTS'> {
     EVENTS: Queue<import('../../worker/env').IngestMessage>
     ADMIN_TOKEN: string
+    RECEIVER_URL: string
     TIGHT_LIMIT: RateLimit
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[]
   }

@@ -10,6 +10,20 @@ import { FEATURE_ACCESS_SQL } from '../../../worker/db/insights/feature-access'
 import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons'
 import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
 import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
+import {
+  PERF_HIST_SQL,
+  PERF_REASONS_SQL,
+  PERF_TOTALS_SQL,
+  SEGMENTS_SQL,
+  seriesSql,
+} from '../../../worker/db/insights/performance'
+import { WINDOW_LATENCY_SQL, WINDOW_OUTCOMES_SQL } from '../../../worker/alerts/observe'
+import {
+  REBUILD_PERF_DAYS,
+  REBUILD_PERF_HOURS,
+  REBUILD_PERF_REASONS,
+  UPSERT_CONNECTION_USERS,
+} from '../../../worker/rollups/perf'
 import { STAGE_REACH_SQL } from '../../../worker/db/insights/stage-reach'
 import { ROLLED_UP_RUNS_SQL, WORKFLOW_RUNS_SQL } from '../../../worker/db/insights/workflow-runs'
 import { REBUILD_CONNECTION_DAYS } from '../../../worker/rollups/connection-days'
@@ -36,6 +50,19 @@ const QUERIES: [string, string, unknown[]][] = [
   ['connection days rebuild', REBUILD_CONNECTION_DAYS, ['s', 0, 9, '2026-01-01']],
   ['workflow runs rebuild', REBUILD_WORKFLOW_RUNS, ['s', 0, 9, '2026-01-01']],
   ['workflow runs delete', DELETE_WORKFLOW_RUNS, ['s', '2026-01-01']],
+  ['performance totals', PERF_TOTALS_SQL, [...days, null, null, null, null]],
+  ['performance histograms', PERF_HIST_SQL, [...days, null, null, null, null]],
+  ['performance reasons', PERF_REASONS_SQL, [...days, null, null, null, null]],
+  ['performance hourly series', seriesSql('hours').counts, [...days, null, null, null, null]],
+  ['performance hourly latency', seriesSql('hours').latency, [...days, null, null, null, null]],
+  ['performance daily series', seriesSql('days').counts, [...days, null, null, null, null]],
+  ['performance segments', SEGMENTS_SQL, [...days, null, null, null, null, TIERS]],
+  ['performance hours rebuild', REBUILD_PERF_HOURS, ['s', 0, 9, '2026-01-01']],
+  ['performance days rebuild', REBUILD_PERF_DAYS, ['s', 0, 9, '2026-01-01']],
+  ['performance reasons rebuild', REBUILD_PERF_REASONS, ['s', 0, 9, '2026-01-01']],
+  ['connection users upsert', UPSERT_CONNECTION_USERS, ['s', 0, 9]],
+  ['alert window outcomes', WINDOW_OUTCOMES_SQL, ['s', 0, 9]],
+  ['alert window latency', WINDOW_LATENCY_SQL, ['s', 0, 9]],
 ]
 
 /**

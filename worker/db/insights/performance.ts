@@ -59,12 +59,17 @@ export const PERF_TOTALS_SQL = `SELECT ${KEY}, ${COUNTS}
 FROM rollup_perf_days WHERE ${WHERE}
 GROUP BY ${KEY} LIMIT 5000`
 
-export const PERF_HIST_SQL = `SELECT r.kind, r.institution, r.feature, r.operation,
+/** `WHERE` for `table` joined with json_each, whose `key` and `value` would shadow its columns. */
+const whereOf = (table: string) =>
+  WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, `${table}.$1`)
+
+export const PERF_HIST_SQL = `SELECT rollup_perf_days.kind, rollup_perf_days.institution,
+  rollup_perf_days.feature, rollup_perf_days.operation,
   CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
   sum(json_extract(j.value, '$[1]')) AS s
-FROM rollup_perf_days r, json_each(r.hist) j
-WHERE ${WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, 'r.$1')}
-  AND r.hist IS NOT NULL AND r.kind <> 'feature'
+FROM rollup_perf_days, json_each(rollup_perf_days.hist) j
+WHERE ${whereOf('rollup_perf_days')} AND rollup_perf_days.hist IS NOT NULL
+  AND rollup_perf_days.kind <> 'feature'
 GROUP BY 1, 2, 3, 4, 5 LIMIT 50000`
 
 export const PERF_REASONS_SQL = `SELECT kind, institution, feature, status, reason,
@@ -80,12 +85,12 @@ export function seriesSql(grain: 'hours' | 'days') {
     counts: `SELECT day, ${hour} AS hour, kind, ${COUNTS}
 FROM ${t} WHERE ${WHERE}
 GROUP BY day, ${hour}, kind LIMIT 10000`,
-    latency: `SELECT r.day, ${hour === 'hour' ? 'r.hour' : 'NULL'} AS hour,
+    latency: `SELECT ${t}.day, ${hour === 'hour' ? `${t}.hour` : 'NULL'} AS hour,
   CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
   sum(json_extract(j.value, '$[1]')) AS s
-FROM ${t} r, json_each(r.hist) j
-WHERE ${WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, 'r.$1')}
-  AND r.hist IS NOT NULL AND ${IS_LATENCY.replace(/\b(kind|operation)\b/g, 'r.$1')}
+FROM ${t}, json_each(${t}.hist) j
+WHERE ${whereOf(t)} AND ${t}.hist IS NOT NULL
+  AND ${IS_LATENCY.replace(/\b(kind|operation)\b/g, `${t}.$1`)}
 GROUP BY 1, 2, 3 LIMIT 100000`,
   }
 }

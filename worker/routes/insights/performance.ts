@@ -22,9 +22,7 @@ const DAY_MS = 86_400_000
 /** Connected users: a success within the period, or at least within the 30 days before its end. */
 const CONNECTED_LOOKBACK_MS = 30 * DAY_MS
 
-const QuerySchema = storedQuery(
-  AnalysisQuerySchema.and(z.object({ institution: slug.optional() })),
-)
+const QuerySchema = storedQuery(AnalysisQuerySchema.and(z.object({ institution: slug.optional() })))
 
 export async function loadPerformance(r: InsightRequest, institution?: string) {
   const days = rollupDays(r.range)
