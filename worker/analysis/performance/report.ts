@@ -293,7 +293,10 @@ function syncFrequency(a: Acc, c: PerfContext): SyncFrequency {
   }
 }
 
-function metricsOf(a: Acc, c: PerfContext, all: SegmentRow | undefined, site: boolean): Metrics {
+type ScopeKind = 'site' | 'institution' | 'feature'
+
+function metricsOf(a: Acc, c: PerfContext, all: SegmentRow | undefined, kind: ScopeKind): Metrics {
+  const site = kind === 'site'
   const connection = connectionSuccess(a, c)
   const lat = latency(a, c)
   const errAttempts = a.conn.attempts + a.feat.attempts
@@ -421,12 +424,12 @@ export function performanceReport(
       : all
   const list = (m: Map<string, Acc>, key: 'institution' | 'feature', max: number) =>
     [...m]
-      .map(([name, a]) => ({ name, ...metricsOf(a, c, all, false) }))
+      .map(([name, a]) => ({ name, ...metricsOf(a, c, all, key) }))
       .sort(byHealth)
       .slice(0, max)
       .map(({ name, ...metrics }) => ({ [key]: name, ...metrics }))
   return {
-    overall: metricsOf(s.all, c, all, true),
+    overall: metricsOf(s.all, c, all, 'site'),
     by_institution: list(s.institutions, 'institution', MAX_INSTITUTIONS) as ({
       institution: string
     } & Metrics)[],
