@@ -25,3 +25,22 @@ interface D1Database {
   batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]>
   exec(query: string): Promise<unknown>
 }
+
+/*
+ * The rest of the Worker's environment (worker/env.ts), which route modules such as
+ * routes/insights/performance.ts mention: declared as far as the worker code the dashboard's
+ * types pull in uses it.
+ */
+interface Queue<Body = unknown> {
+  send(body: Body, options?: unknown): Promise<void>
+  sendBatch(messages: Iterable<{ body: Body; contentType?: string }>): Promise<void>
+}
+interface RateLimit {
+  limit(options: { key: string }): Promise<{ success: boolean }>
+}
+interface Fetcher {
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+}
+interface SubtleCrypto {
+  timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean
+}

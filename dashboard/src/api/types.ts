@@ -23,6 +23,12 @@ import type {
 } from '../../../worker/analysis/workflows'
 import type { ActivityRow } from '../../../worker/db/insights/activity'
 import type { LiveTotals } from '../../../worker/db/insights/live'
+import type { loadPerformance } from '../../../worker/routes/insights/performance'
+import type { Metrics } from '../../../worker/analysis/performance/report'
+import type { RateStat } from '../../../worker/analysis/performance/rates'
+import type { SeriesPoint } from '../../../worker/analysis/performance/series'
+import type { Health, Threshold } from '../../../worker/analysis/thresholds'
+import type { ALERT_STATES } from '../../../worker/wire-lists'
 
 export type { FunnelBreakdown, FunnelStepResult }
 
@@ -132,3 +138,89 @@ export type LiveResponse = LiveTotals & {
   by_type: Record<string, number>
   per_minute: { start: string; events: number }[]
 }
+
+export type { Health, Metrics, RateStat, SeriesPoint, Threshold }
+
+/**
+ * worker/routes/insights/performance.ts, as `loadPerformance` returns it; the loader's
+ * `granularity` is typed `string` there, so it is narrowed to the two values it takes.
+ */
+export type PerformanceResponse = Stored &
+  Omit<Awaited<ReturnType<typeof loadPerformance>>, 'granularity'> & {
+    granularity: 'hour' | 'day'
+  }
+export type InstitutionHealth = PerformanceResponse['by_institution'][number]
+export type FeatureHealth = PerformanceResponse['by_feature'][number]
+
+export type AlertState = (typeof ALERT_STATES)[number]
+type AlertScope = { institution?: string; feature?: string }
+
+/** One scope a rule watches: `series` is '' for the whole site, else `institution=northwind`. */
+export type AlertSeries = {
+  series: string
+  scope: AlertScope
+  state: AlertState
+  since: string
+  value: number | null
+  n: number
+  interval: [number, number] | null
+  threshold: number
+  evaluated_at: string
+}
+
+export type AlertRuleState = {
+  id: string
+  metric: string
+  scope: AlertScope
+  condition: 'below' | 'above'
+  /** The effective threshold: the rule's own, or the one `use_thresholds` names. */
+  threshold: number
+  use_thresholds: 'warning' | 'critical' | null
+  window: string
+  min_sample: number
+  pending_evaluations: number
+  repeat_every: string
+  default: boolean
+  snoozed_until: string | null
+  series: AlertSeries[]
+}
+
+/** `GET /v1/sites/:site/alerts` (DESIGN §9), written from the route's contract. */
+export type AlertsResponse = {
+  webhook: {
+    url: string | null
+    enabled: boolean
+    disabled_at: string | null
+    disabled_reason: string | null
+    has_secret: boolean
+  }
+  evaluated_at: string | null
+  rules: AlertRuleState[]
+}
+
+export type DeliveryAttempt = {
+  attempt: number
+  started_at: string
+  url: string
+  status_code: number | null
+  error: string | null
+  duration_ms: number | null
+}
+
+export type Delivery = {
+  id: string
+  type: 'alert.firing' | 'alert.resolved' | 'test'
+  rule_id: string | null
+  series: string | null
+  created_at: string
+  status: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  next_attempt_at: string | null
+  attempts_log: DeliveryAttempt[]
+}
+
+/** `GET /v1/sites/:site/alerts/deliveries`, newest first, in pages. */
+export type DeliveriesResponse = { deliveries: Delivery[]; next_cursor: string | null }
+
+/** `POST .../alerts/test` and `POST .../alerts/deliveries/:id/redeliver`. */
+export type DeliveryResponse = { delivery: Delivery }
