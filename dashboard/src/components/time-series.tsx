@@ -4,14 +4,25 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot'
-import { formatDay } from '../lib/format'
+import { formatDateTime, formatDay, formatHour } from '../lib/format'
 
-export type Series = { label: string; values: (number | null)[]; color?: string }
+export type Series = {
+  label: string
+  values: (number | null)[]
+  color?: string
+  /** Draws across buckets without a value (sparse hourly rates) instead of breaking the line. */
+  spanGaps?: boolean
+}
+
+/** A horizontal line at `value`, e.g. a health threshold, drawn dashed and named in the legend. */
+export type Threshold = { label: string; value: number; color: string }
 
 type Props = {
-  /** Unix seconds of UTC days, ascending: one point per day. */
+  /** Unix seconds of UTC days (or hours, with `granularity: 'hour'`), ascending. */
   x: number[]
   series: Series[]
+  thresholds?: Threshold[]
+  granularity?: 'day' | 'hour'
   height?: number
   /** What the chart shows, for screen readers. */
   label: string
@@ -19,8 +30,18 @@ type Props = {
 }
 
 const PALETTE = ['#2f6fed', '#1a9e74', '#d9822b', '#8f5bd6', '#c23b4b']
+const HOUR = 3_600
+const DAY = 86_400
+const DAY_INCRS = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY]
+const HOUR_INCRS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, ...DAY_INCRS]
 
-export function TimeSeries({ x, series, height = 220, label, format }: Props) {
+/** Axis labels: days as "Mar 4"; hours as "14:00", with midnight named by its day. */
+function tickLabel(v: number, granularity: 'day' | 'hour'): string {
+  return granularity === 'hour' && v % DAY !== 0 ? formatHour(v * 1000) : formatDay(v * 1000)
+}
+
+export function TimeSeries(props: Props) {
+  const { x, series, thresholds, granularity = 'day', height = 220, label, format } = props
   const box = useRef<HTMLDivElement>(null)
   const [failed, setFailed] = useState(false)
 
@@ -28,6 +49,10 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
     let plot: uPlot | undefined
     let observer: ResizeObserver | undefined
     let cancelled = false
+    const lines = thresholds ?? []
+    const valueOf = format
+      ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v))
+      : undefined
     Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')])
       .then(([{ default: UPlot }]) => {
         const el = box.current
@@ -35,7 +60,7 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
         const opts: uPlot.Options = {
           width: Math.max(240, el.clientWidth),
           height,
-          legend: { show: series.length > 1 },
+          legend: { show: series.length + lines.length > 1 },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true } },
           // Days are UTC days, as everywhere in Stepwise.
@@ -44,31 +69,49 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
             {
               stroke: '#6b7280',
               grid: { stroke: '#e5e7eb' },
-              // Whole days only, labelled like the rest of the dashboard.
-              incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400],
-              values: (_u, vals) => vals.map((v) => formatDay(v * 1000)),
+              // Whole days (or hours) only, labelled like the rest of the dashboard.
+              incrs: granularity === 'hour' ? HOUR_INCRS : DAY_INCRS,
+              values: (_u, vals) => vals.map((v) => tickLabel(v, granularity)),
             },
             {
               stroke: '#6b7280',
               grid: { stroke: '#e5e7eb' },
-              size: 56,
+              // Wide enough for the longest label ("12,000 ms"), never narrower than before.
+              size: (_u, vals) =>
+                Math.max(56, 16 + 7 * Math.max(0, ...(vals ?? []).map((v) => String(v).length))),
               values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined,
             },
           ],
           series: [
-            { label: 'Day', value: (_u, v) => (v === null ? '–' : formatDay(v * 1000)) },
+            {
+              label: granularity === 'hour' ? 'Hour' : 'Day',
+              value: (_u, v) =>
+                v === null
+                  ? '–'
+                  : granularity === 'hour'
+                    ? formatDateTime(v * 1000)
+                    : formatDay(v * 1000),
+            },
             ...series.map((s, i) => ({
               label: s.label,
               stroke: s.color ?? PALETTE[i % PALETTE.length],
               width: 2,
+              spanGaps: s.spanGaps,
               points: { show: x.length < 40 },
-              value: format
-                ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v))
-                : undefined,
+              value: valueOf,
+            })),
+            ...lines.map((t) => ({
+              label: t.label,
+              stroke: t.color,
+              width: 1.5,
+              dash: [6, 4],
+              points: { show: false },
+              value: valueOf,
             })),
           ],
         }
-        plot = new UPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el)
+        const data = [x, ...series.map((s) => s.values), ...lines.map((t) => x.map(() => t.value))]
+        plot = new UPlot(opts, data as uPlot.AlignedData, el)
         observer = new ResizeObserver(() => {
           if (plot && el.clientWidth) plot.setSize({ width: el.clientWidth, height })
         })
@@ -80,7 +123,7 @@ export function TimeSeries({ x, series, height = 220, label, format }: Props) {
       observer?.disconnect()
       plot?.destroy()
     }
-  }, [x, series, height, format])
+  }, [x, series, thresholds, granularity, height, format])
 
   if (failed) return <p class="muted">The chart could not be loaded.</p>
   return <div ref={box} class="chart" role="img" aria-label={label} />

@@ -106,3 +106,29 @@ export function barWidth(share: number | null | undefined): string {
   if (missing(share) || share <= 0) return '0%'
   return `${Math.min(100, share * 100).toFixed(1)}%`
 }
+
+/** Milliseconds as they were measured: 6136 → 6,136 ms. */
+export function formatMs(ms: number | null | undefined): string {
+  if (missing(ms)) return NONE
+  return `${integer.format(ms)} ms`
+}
+
+/** A 95% interval of rates: [0.898, 0.954] → 89.8–95.4%. */
+export function formatInterval(interval: readonly [number, number] | null | undefined): string {
+  if (!interval) return NONE
+  return `${formatPercent(interval[0]).replace('%', '')}–${formatPercent(interval[1])}`
+}
+
+/** The UTC hour of an ISO time or ms epoch: 14:00. */
+export function formatHour(t: string | number): string {
+  const d = new Date(t)
+  if (Number.isNaN(d.getTime())) return String(t)
+  return d.toISOString().slice(11, 16)
+}
+
+/** A moment as "Mar 4, 14:05 UTC" (with the year outside the current one). */
+export function formatDateTime(t: string | number, now = Date.now()): string {
+  const d = new Date(t)
+  if (Number.isNaN(d.getTime())) return String(t)
+  return `${formatDay(d.getTime(), now)}, ${formatHour(d.getTime())} UTC`
+}
