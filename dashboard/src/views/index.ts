@@ -22,6 +22,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'dropoffs', label: 'Drop-offs', load: () => import('./dropoffs') },
   { id: 'opportunities', label: 'Opportunities', load: () => import('./opportunities') },
   { id: 'performance', label: 'Performance', load: () => import('./performance') },
+  { id: 'alerts', label: 'Alerts', load: () => import('./alerts') },
 ]
 
 export function findView(id: string): ViewDef | undefined {
