@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, printed as tables. Numbers, not assertions: copy them
  * into the README's benchmark table when they change.
  */
+import { benchAlerts } from './alerts'
 import { benchDashboard } from './dashboard'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
@@ -10,6 +11,7 @@ import { benchTracker } from './tracker'
 const BENCHES: [string, () => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
   ['Insights', benchInsights],
+  ['Alerts', benchAlerts],
   ['Dashboard', benchDashboard],
   ['Tracker', benchTracker],
 ]

@@ -36,6 +36,7 @@ const ENDPOINTS: { name: string; path: string; body?: unknown; stored?: true }[]
   { name: 'dropoffs', path: 'dropoffs', stored: true },
   { name: 'opportunities', path: 'opportunities', stored: true },
   { name: 'live', path: 'live' },
+  { name: 'performance', path: 'performance', stored: true },
 ]
 
 export async function benchInsights(): Promise<Record<string, string>> {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from './build'
 import { createDemoSite, DEMO_KEYS_FILE, type DemoKeys } from './demo/site'
+import { RECEIVER_PORT, startReceiver } from './webhook-receiver'
 
 const PORT = 8787
 const URL = `http://localhost:${PORT}`
@@ -31,6 +32,14 @@ if (!existsSync('.dev.vars')) {
   )
   step('Wrote .dev.vars with a fresh ADMIN_TOKEN')
 }
+// Local only: webhooks may go to http://localhost (the receiver below), and carry links here.
+const devVars = readFileSync('.dev.vars', 'utf8')
+const LOCAL_VARS = { DEV_ALLOW_LOCAL_WEBHOOKS: '1', PUBLIC_URL: URL }
+const missing = Object.entries(LOCAL_VARS).filter(([k]) => !new RegExp(`^${k}=`, 'm').test(devVars))
+if (missing.length) {
+  const lines = missing.map(([k, v]) => `${k}=${v}`).join('\n')
+  writeFileSync('.dev.vars', `${devVars.trimEnd()}\n${lines}\n`)
+}
 
 step('Applying D1 migrations (local)')
 execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local'], {
@@ -41,8 +50,14 @@ execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local'], {
 let keys: DemoKeys | undefined = existsSync(DEMO_KEYS_FILE)
   ? JSON.parse(readFileSync(DEMO_KEYS_FILE, 'utf8'))
   : undefined
-const created = await createDemoSite({ log: step })
+const created = await createDemoSite({
+  log: step,
+  webhookUrl: `http://localhost:${RECEIVER_PORT}/webhook`,
+})
 keys = created ?? keys
+
+step(`Webhook receiver on http://localhost:${RECEIVER_PORT}/webhook: prints each alert it gets`)
+startReceiver(() => keys?.webhook_secret)
 
 step(`Starting wrangler dev on ${URL}`)
 const dev = spawn(WRANGLER, ['dev', '--port', String(PORT), '--ip', '127.0.0.1'], {
@@ -56,13 +71,15 @@ await waitForServer(`${URL}/v1/health`)
 const adminToken = readFileSync('.dev.vars', 'utf8').match(/ADMIN_TOKEN=(\S+)/)?.[1]
 console.log(banner(keys, adminToken))
 // wrangler dev 4.86 cannot fire cron on a Worker with static assets (workers-sdk#9882):
-// run the same jobs through the admin API every minute, so new events reach the rollups.
-setInterval(() => {
+// run the same jobs through the admin API now and every minute, so new events reach the
+// rollups and alerts are evaluated (the demo's degraded bank fires at once).
+const runJobs = () =>
   fetch(`${URL}/v1/admin/jobs/run`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}` },
   }).catch(() => {})
-}, 60_000)
+void runJobs()
+setInterval(runJobs, 60_000)
 
 async function waitForServer(url: string) {
   for (let i = 0; i < 240; i++) {

@@ -41,7 +41,13 @@ export class BankConnections {
   }
 
   private failureReason(): string {
-    return this.rng.weighted({ timeout: 5, institution_error: 4, credentials_expired: 1 })
+    // Mostly the bank's side, some the aggregator's and ours: the error split of §7.8.
+    return this.rng.weighted({
+      institution_timeout: 5,
+      institution_error: 4,
+      aggregator_error: 1.5,
+      app_error: 0.5,
+    })
   }
 
   /** Refreshes every linked bank, then the user looks at the synced transactions. */

@@ -188,6 +188,31 @@ export function demoConfig(): SiteConfig {
       connection_latency_p95_ms: { warning: 3000, critical: 6000, direction: 'above' },
       error_rate: { warning: 0.02, critical: 0.05, direction: 'above' },
     },
+    // Each bank on its own over six hours, so the degraded one fires on its own (DESIGN §9).
+    alerts: [
+      {
+        id: 'bank_connection_success',
+        metric: 'connection_success_rate',
+        scope: { institution: '*' },
+        use_thresholds: 'critical',
+        window: '6h',
+        pending_evaluations: 1,
+      },
+      {
+        id: 'bank_latency_p95',
+        metric: 'connection_latency_p95_ms',
+        scope: { institution: '*' },
+        use_thresholds: 'critical',
+        window: '6h',
+        pending_evaluations: 1,
+      },
+      {
+        id: 'site_error_rate',
+        metric: 'error_rate',
+        use_thresholds: 'critical',
+        window: '6h',
+      },
+    ],
     success_stage: 'feature_usage',
     currency: 'USD',
   })

@@ -8,11 +8,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { getPlatformProxy } from 'wrangler'
 import { newKey } from '../../worker/db/keys'
 import { DEMO_SITE_ID } from '../../worker/routes/demo'
-import { insertSiteStatements } from '../../worker/db/sites'
+import { insertSiteStatements, putConfigStatement } from '../../worker/db/sites'
+import { rotateSecretStatement } from '../../worker/db/webhooks'
+import { newWebhookSecret } from '../../worker/alerts/signing'
 import { randomToken } from '../../worker/lib/crypto'
 import { rebuildDirtyDays } from '../../worker/rollups'
 import { SiteConfigSchema } from '../../worker/schemas'
 import type { DemoOptions } from './generate'
+import { demoConfig } from './catalog'
 import { loadDemo } from './load'
 
 export const DEMO_KEYS_FILE = '.wrangler/demo-keys.json'
@@ -22,12 +25,14 @@ export type DemoKeys = {
   read: string
   ingest: string
   admin: string
+  /** The demo receiver's signing secret, when the demo sends webhooks (npm start). */
+  webhook_secret?: string
 }
 
 /** Makes the site, its keys and its data in `db`, and builds every rollup day. */
 export async function seedDemoSite(
   db: D1Database,
-  opts: Omit<DemoOptions, 'siteId'> & { siteId?: string } = {},
+  opts: Omit<DemoOptions, 'siteId'> & { siteId?: string; webhookUrl?: string } = {},
 ): Promise<DemoKeys & { events: number }> {
   const site = {
     id: opts.siteId ?? DEMO_SITE_ID,
@@ -47,6 +52,15 @@ export async function seedDemoSite(
     ingest.statement,
   ])
   const { events } = await loadDemo(db, { ...opts, siteId: site.id })
+  // Alerts tell the local receiver; written here, past the save-time URL check, which refuses
+  // http://localhost unless the Worker runs with DEV_ALLOW_LOCAL_WEBHOOKS (it does locally).
+  const webhook_secret = opts.webhookUrl ? newWebhookSecret() : undefined
+  if (opts.webhookUrl && webhook_secret) {
+    await db.batch([
+      putConfigStatement(db, site.id, { ...demoConfig(), webhook_url: opts.webhookUrl }),
+      rotateSecretStatement(db, site.id, webhook_secret, Date.now()),
+    ])
+  }
   // The loader marks every day it wrote as dirty; build their rollups now, not at the first cron
   // (locally, where D1 counts no queries).
   while ((await rebuildDirtyDays(db, { left: Infinity })).length > 0);
@@ -56,6 +70,7 @@ export async function seedDemoSite(
     read: read.key,
     ingest: ingest.key,
     admin: admin.key,
+    ...(webhook_secret ? { webhook_secret } : {}),
     events,
   }
 }
@@ -63,8 +78,10 @@ export async function seedDemoSite(
 /** `npm start`'s step: the demo bank, if the local database has no site yet. */
 export async function createDemoSite({
   log,
+  webhookUrl,
 }: {
   log: (s: string) => void
+  webhookUrl?: string
 }): Promise<DemoKeys | undefined> {
   const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml' })
   try {
@@ -74,7 +91,7 @@ export async function createDemoSite({
 
     log('Empty database: creating the demo bank and a month of its data')
     const started = Date.now()
-    const { events, ...keys } = await seedDemoSite(db)
+    const { events, ...keys } = await seedDemoSite(db, { webhookUrl })
     log(
       `Loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )

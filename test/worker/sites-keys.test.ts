@@ -216,7 +216,7 @@ describe('site config', () => {
       token: site.admin,
       body: {
         allowed_origins: ['https://App.Bank.Example:443'],
-        webhook_url: 'https://hooks.bank.example/stepwise',
+        webhook_url: 'https://public.example.test/stepwise', // a public host in the test DNS zone
       },
     })
     expect(

@@ -5,7 +5,7 @@
 import { connectionDays } from './connection-days'
 import { featureDays } from './feature-days'
 import type { Rollup } from './index'
-import { perfRollup, purgePerfBefore } from './perf'
+import { perfRollup } from './perf'
 import { userDays } from './user-days'
 
 export const INSIGHT_ROLLUPS: Rollup[] = [userDays, featureDays, connectionDays, perfRollup]
@@ -50,6 +50,5 @@ export function purgeRollupsBefore(db: D1Database, siteId: string, day: string) 
     ...[...PER_USER, 'rollup_feature_reasons'].map((t) =>
       db.prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND day < ?2`).bind(siteId, day),
     ),
-    ...purgePerfBefore(db, siteId, day),
   ]
 }

@@ -34,8 +34,14 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** `state`: a --persist-to folder to use (and keep); by default a fresh one, removed on stop. */
-export async function startWorker({ state }: { state?: string } = {}): Promise<RunningWorker> {
+/**
+ * `state`: a --persist-to folder to use (and keep); by default a fresh one, removed on stop.
+ * `vars`: more Worker variables (e.g. DEV_ALLOW_LOCAL_WEBHOOKS).
+ */
+export async function startWorker({
+  state,
+  vars = {},
+}: { state?: string; vars?: Record<string, string> } = {}): Promise<RunningWorker> {
   const keep = Boolean(state)
   state ??= newStateDir()
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
@@ -53,6 +59,7 @@ export async function startWorker({ state }: { state?: string } = {}): Promise<R
       state,
       '--var',
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       '--show-interactive-dev-session=false',
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
