@@ -54,7 +54,7 @@ admin.post('/sites', async (c) => {
 })
 
 /**
- * Rollups are rebuilt by cron every 5 minutes. This runs the same jobs on demand: after a
+ * Cron runs the jobs every minute (rollups, alerts, webhooks, purge). This runs them on demand: after a
  * backfill, and under `wrangler dev` 4.86, whose local cron cannot call a Worker that has
  * static assets (workers-sdk#9882), so `npm start` calls it every minute instead.
  */
