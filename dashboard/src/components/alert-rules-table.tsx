@@ -15,20 +15,20 @@ const columns: Column<RuleRow>[] = [
     label: 'Rule',
     value: (r) => r.rule.id,
     cell: ({ rule }) => (
-      <>
-        <span class="break">{rule.id}</span>
+      <div class="cell-wide break">
+        {rule.id}
         <div class="muted small">
           {humanize(rule.metric)}
           {rule.default ? ' · default' : ''}
         </div>
-      </>
+      </div>
     ),
   },
   {
     key: 'scope',
     label: 'Scope',
     value: (r) => scopeText(r.series?.scope ?? r.rule.scope),
-    cell: (r) => <span class="break">{scopeText(r.series?.scope ?? r.rule.scope)}</span>,
+    cell: (r) => <span class="cell-wide break">{scopeText(r.series?.scope ?? r.rule.scope)}</span>,
   },
   {
     key: 'state',
@@ -49,7 +49,7 @@ const columns: Column<RuleRow>[] = [
     key: 'since',
     label: 'Since',
     value: (r) => r.series?.since,
-    cell: (r) => (r.series ? formatDateTime(r.series.since) : '–'),
+    cell: (r) => <span class="nowrap">{r.series ? formatDateTime(r.series.since) : '–'}</span>,
   },
   {
     key: 'value',

@@ -27,7 +27,7 @@ export function DeliveriesPanel({ res }: { res: Deliveries }) {
       key: 'created_at',
       label: 'Time',
       value: (d) => d.created_at,
-      cell: (d) => formatDateTime(d.created_at),
+      cell: (d) => <span class="nowrap">{formatDateTime(d.created_at)}</span>,
     },
     { key: 'type', label: 'Type', value: (d) => d.type, cell: (d) => DELIVERY_TYPE[d.type] },
     {

@@ -72,7 +72,7 @@ export function InstitutionTable({ rows }: { rows: readonly InstitutionHealth[] 
       key: 'delayed',
       label: 'Freshness',
       value: (r) => r.data_sync_frequency?.freshness?.delayed.value,
-      cell: freshnessText,
+      cell: (r) => <span class="freshness">{freshnessText(r)}</span>,
       title: 'Age of the last successful connection per user: p95, and shares over 2 and 14 days',
     },
     {
