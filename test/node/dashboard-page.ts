@@ -26,9 +26,12 @@ export type Dashboard = {
   stop: () => Promise<void>
 }
 
-export async function startDashboard(): Promise<Dashboard> {
+/** `vars`: more Worker variables, e.g. DEV_ALLOW_LOCAL_WEBHOOKS for a local webhook receiver. */
+export async function startDashboard(
+  opts: { vars?: Record<string, string> } = {},
+): Promise<Dashboard> {
   mkdirSync(SHOTS, { recursive: true })
-  const worker = await startWorker()
+  const worker = await startWorker({ vars: opts.vars })
   let site: SeededSite
   let browser: Browser
   try {

@@ -2,7 +2,7 @@
  * The Performance and Alerts views, in headless Chromium against `wrangler dev` with the demo
  * bank, show what the API answers for the same question; the alert buttons show the API's
  * own answer, error or not. Alert webhooks go to a receiver in this process on 127.0.0.1,
- * which the Worker may call only with DEV_ALLOW_LOCAL_WEBHOOKS, passed through process.env.
+ * which the Worker may call only with DEV_ALLOW_LOCAL_WEBHOOKS, as it runs here.
  */
 import { createServer } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -29,12 +29,16 @@ import {
 import { alertLabel, healthLabel, healthRank, thresholdLines } from '../../dashboard/src/lib/health'
 import { freshnessText, splitText } from '../../dashboard/src/lib/performance'
 import { UNHEALTHY_INSTITUTION } from '../../scripts/demo/catalog'
-import { settle, shot, startDashboard, tableRows, textOf, type Dashboard } from './dashboard-page'
+import {
+  pageWidth,
+  settle,
+  shot,
+  startDashboard,
+  tableRows,
+  textOf,
+  type Dashboard,
+} from './dashboard-page'
 import { freePort } from './support/worker'
-
-// The Worker reads its local-dev flags from the environment it is started with.
-process.env.CLOUDFLARE_INCLUDE_PROCESS_ENV = 'true'
-process.env.DEV_ALLOW_LOCAL_WEBHOOKS = '1'
 
 const Q = { period: '7d' }
 let d: Dashboard
@@ -59,7 +63,7 @@ async function startHookReceiver() {
 
 beforeAll(async () => {
   hooks = await startHookReceiver()
-  d = await startDashboard()
+  d = await startDashboard({ vars: { DEV_ALLOW_LOCAL_WEBHOOKS: '1' } })
 }, 360_000)
 afterAll(async () => {
   await d?.stop()
@@ -284,5 +288,18 @@ describe('alerts view', () => {
     expect(status).toContain(formatDateTime(a.webhook.disabled_at!))
     expect(status).toContain(a.webhook.disabled_reason!)
     await admin.close()
+  })
+})
+
+describe('a 375 px wide phone', () => {
+  it('shows Performance and Alerts without sideways scrolling of the page', async () => {
+    const p = await d.newPage({ width: 375, height: 812 })
+    await d.open(`/performance?period=7d#key=${d.site.read}`, p)
+    for (const view of ['performance', 'alerts']) {
+      await d.open(`/${view}?period=7d`, p)
+      expect(await pageWidth(p)).toBeLessThanOrEqual(375)
+      await shot(p, `375-${view}`)
+    }
+    await p.close()
   })
 })
