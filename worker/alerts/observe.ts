@@ -73,12 +73,6 @@ export function scopeOf(series: string): Scope {
   return Object.fromEntries(series ? series.split('&').map((p) => p.split('=')) : [])
 }
 
-const CONNECTION_METRICS = new Set([
-  'connection_success_rate',
-  'success_rate_excl_user_errors',
-  'connection_latency_p95_ms',
-])
-
 /** The event types a rule's metric counts. */
 function typesOf(metric: string): Set<string> {
   if (metric === 'feature_success_rate') return new Set(['feature'])
@@ -164,4 +158,3 @@ function valueOf(
   return { value: n ? x / n : null, n, interval: wilson(x, n) }
 }
 
-export { CONNECTION_METRICS }
