@@ -141,14 +141,8 @@ export type LiveResponse = LiveTotals & {
 
 export type { Health, Metrics, RateStat, SeriesPoint, Threshold }
 
-/**
- * worker/routes/insights/performance.ts, as `loadPerformance` returns it; the loader's
- * `granularity` is typed `string` there, so it is narrowed to the two values it takes.
- */
-export type PerformanceResponse = Stored &
-  Omit<Awaited<ReturnType<typeof loadPerformance>>, 'granularity'> & {
-    granularity: 'hour' | 'day'
-  }
+/** worker/routes/insights/performance.ts, as `loadPerformance` returns it. */
+export type PerformanceResponse = Stored & Awaited<ReturnType<typeof loadPerformance>>
 export type InstitutionHealth = PerformanceResponse['by_institution'][number]
 export type FeatureHealth = PerformanceResponse['by_feature'][number]
 

@@ -53,7 +53,7 @@ export async function loadPerformance(r: InsightRequest, institution?: string) {
   )
   return {
     period: periodOf(r),
-    granularity: grain === 'hours' ? 'hour' : 'day',
+    granularity: grain === 'hours' ? ('hour' as const) : ('day' as const),
     filters: {
       tier: r.filters.tier ?? null,
       device: r.filters.device ?? null,
