@@ -208,6 +208,34 @@ describe('GET /v1/sites/:site/performance', () => {
     expect(((await res.json()) as any).error.message).toMatch(/^institution/)
   })
 
+  it('judges an institution by its connections, not by feature uses that name it', async () => {
+    const { site, read } = await siteWith()
+    const at = (i: number) => BASE + i * 1000
+    await seed(site, [
+      ...Array.from({ length: 40 }, (_, i): Ev => ({
+        type: 'connection',
+        ts: at(i),
+        uid: `g${i}`,
+        institution: 'gamma_bank',
+        status: 'completed',
+      })),
+      ...Array.from({ length: 40 }, (_, i): Ev => ({
+        type: 'feature',
+        ts: at(i),
+        uid: `g${i}`,
+        institution: 'gamma_bank',
+        feature: 'transaction_sync',
+        status: 'failed',
+      })),
+    ])
+    const body = await getJson(`/v1/sites/${site.id}/performance`, read)
+    const [gamma] = body.by_institution
+    expect(gamma).toMatchObject({ institution: 'gamma_bank', status: 'ok' })
+    expect(gamma.error_rate).toMatchObject({ value: 0.5, status: 'critical' })
+    const [sync] = body.by_feature
+    expect(sync).toMatchObject({ feature: 'transaction_sync', status: 'critical' })
+  })
+
   it('maps a reason to the source the site configured', async () => {
     const { site, read } = await siteWith({ error_sources: { institution_error: 'aggregator' } })
     await seed(site, events())

@@ -336,11 +336,13 @@ function metricsOf(a: Acc, c: PerfContext, all: SegmentRow | undefined, kind: Sc
     others && others.eligible > 0
       ? rateStat(others.upgraded, others.eligible, { minSample: c.minSample })
       : null
+  // An institution is judged by its connections (success, latency); a feature by its uses
+  // (success, error rate, latency); the site by all of them.
   const statuses = [
-    connection?.status,
+    kind !== 'feature' ? connection?.status : undefined,
     lat?.status,
-    error_rate?.status,
-    feature_usage?.success_rate.status,
+    kind !== 'institution' ? error_rate?.status : undefined,
+    kind !== 'institution' ? feature_usage?.success_rate.status : undefined,
   ]
   return {
     status: worstOf(statuses.filter((s): s is Health => s !== undefined)),
