@@ -13,6 +13,7 @@ import type { Env } from './env'
 import { utcDay } from './ingest/store'
 import { rebuildDirtyDays, type Budget } from './rollups'
 import { prepareOverview } from './routes/insights/dashboard'
+import { preparePerformance } from './routes/insights/performance'
 import { purgeRollupsBefore } from './rollups/insights'
 import { purgePerfBefore } from './rollups/perf'
 import { EVENT_TYPES, SiteConfigSchema } from './schemas'
@@ -70,21 +71,23 @@ export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
   }
 }
 
-/** An overview reads about ten times (routes/insights/load.ts); this is an upper bound. */
-const PREPARE_QUERIES = 15
+/** An overview reads about ten times (routes/insights/load.ts), performance eight: a bound. */
+const PREPARE_QUERIES = 25
 
 /**
- * The dashboard's first view of each site whose rollups just changed and that someone has been
- * looking at (routes/insights/dashboard.ts `prepareOverview`).
+ * The dashboard's first views — the overview and performance — of each site whose rollups just
+ * changed and that someone has been looking at (`prepareOverview`, `preparePerformance`).
  */
 async function prepareOverviews(db: D1Database, siteIds: string[], budget: Budget) {
   for (const siteId of siteIds) {
     if (budget.left < PREPARE_QUERIES) return
     budget.left -= PREPARE_QUERIES
     // A site whose overview cannot be computed now is computed when someone asks.
-    await prepareOverview(db, siteId, Date.now()).catch((err) =>
-      console.error('overview not prepared:', String(err)),
-    )
+    for (const prepare of [prepareOverview, preparePerformance]) {
+      await prepare(db, siteId, Date.now()).catch((err) =>
+        console.error('answer not prepared:', String(err)),
+      )
+    }
   }
 }
 

@@ -157,4 +157,3 @@ function valueOf(
   }
   return { value: n ? x / n : null, n, interval: wilson(x, n) }
 }
-

@@ -14,7 +14,7 @@ import {
   PERF_HIST_SQL,
   PERF_REASONS_SQL,
   PERF_TOTALS_SQL,
-  SEGMENTS_SQL,
+  segmentsSql,
   seriesSql,
 } from '../../../worker/db/insights/performance'
 import { WINDOW_LATENCY_SQL, WINDOW_OUTCOMES_SQL } from '../../../worker/alerts/observe'
@@ -56,7 +56,7 @@ const QUERIES: [string, string, unknown[]][] = [
   ['performance hourly series', seriesSql('hours').counts, [...days, null, null, null, null]],
   ['performance hourly latency', seriesSql('hours').latency, [...days, null, null, null, null]],
   ['performance daily series', seriesSql('days').counts, [...days, null, null, null, null]],
-  ['performance segments', SEGMENTS_SQL, [...days, null, null, null, null, TIERS]],
+  ['performance segments', segmentsSql(1), [...days, null, null, null, null, 0, 'free', 0]],
   ['performance hours rebuild', REBUILD_PERF_HOURS, ['s', 0, 9, '2026-01-01']],
   ['performance days rebuild', REBUILD_PERF_DAYS, ['s', 0, 9, '2026-01-01']],
   ['performance reasons rebuild', REBUILD_PERF_REASONS, ['s', 0, 9, '2026-01-01']],

@@ -16,7 +16,14 @@ import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { slug } from '../../schemas'
 import type { InsightRequest } from './load'
-import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
+import {
+  insightRequest,
+  insightRequestFor,
+  periodOf,
+  prepareAnswer,
+  storedAnswer,
+  storedQuery,
+} from './request'
 
 const DAY_MS = 86_400_000
 /** Connected users: a success within the period, or at least within the 30 days before its end. */
@@ -65,6 +72,13 @@ export async function loadPerformance(r: InsightRequest, institution?: string) {
     ...report,
     series: performanceSeries(rows.series, rows.seriesHist, grain, days, end),
   }
+}
+
+/** The Performance view's first look (30 days, no filters), computed by cron after a rebuild. */
+export async function preparePerformance(db: D1Database, siteId: string, now: number) {
+  const q = parse(QuerySchema, {}, 'query')
+  const r = await insightRequestFor(db, siteId, q, now)
+  await prepareAnswer(`/v1/sites/${siteId}/performance`, r, q, () => loadPerformance(r))
 }
 
 const performance = new Hono<AppEnv>()
