@@ -16,7 +16,8 @@ import { prepareOverview } from './routes/insights/dashboard'
 import { preparePerformance } from './routes/insights/performance'
 import { purgeRollupsBefore } from './rollups/insights'
 import { purgePerfBefore } from './rollups/perf'
-import { EVENT_TYPES, SiteConfigSchema } from './schemas'
+import { parseConfig } from './db/sites'
+import { EVENT_TYPES } from './schemas'
 
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
@@ -119,7 +120,7 @@ export async function purgeExpiredEvents(
     .all<{ id: string; config: string | null; oldest_day: string | null }>()
   let deleted = 0
   for (const site of results) {
-    const { retention_days } = SiteConfigSchema.parse(site.config ? JSON.parse(site.config) : {})
+    const { retention_days } = parseConfig(site.config)
     const cutoff = now - retention_days * DAY_MS
     const events = await purgeEvents(db, site.id, cutoff, budget)
     // Rollups hold whole days: the day the cutoff falls in goes with its first expired event.

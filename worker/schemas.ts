@@ -225,10 +225,15 @@ export const SiteConfigSchema = z
     workflows: z.array(WorkflowConfigSchema).max(50).default([]),
     thresholds: z
       .record(z.string().max(64), ThresholdSchema)
-      .refine((o) => Object.keys(o).length <= 50, 'at most 50 thresholds')
       .superRefine((o, ctx) => {
         for (const [metric, t] of Object.entries(o)) {
-          if (!thresholdFits(metric, t.warning) || !thresholdFits(metric, t.critical)) {
+          if (!(ALERT_METRICS as readonly string[]).includes(metric)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [metric],
+              message: `no such metric; thresholds take ${ALERT_METRICS.join(', ')}`,
+            })
+          } else if (!thresholdFits(metric, t.warning) || !thresholdFits(metric, t.critical)) {
             ctx.addIssue({
               code: 'custom',
               path: [metric],

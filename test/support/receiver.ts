@@ -3,7 +3,7 @@
  * vitest.config.ts (workerd reaches it over loopback). `POST /hook/<behaviour>/<anything>`:
  * `ok` answers 200, `500` 500, `410` 410, `fail-once` 500 then 200, `slow` after 12 s,
  * `busy` 503 with Retry-After: 120. Every request is kept: `GET /_received?path=…`.
- * `GET /dns-query?name=&type=A|AAAA` answers from the zone; `POST /_dns {name, a?, aaaa?}` sets
+ * `GET /dns-query?name=&type=A|AAAA` answers from the zone (503 for dnsfail.example.test); `POST /_dns {name, a?, aaaa?}` sets
  * a name, so a test can make a name start resolving inward.
  */
 import { createServer, type IncomingMessage } from 'node:http'
@@ -37,6 +37,7 @@ export async function startReceiver(): Promise<{ url: string; close: () => void 
       res.end(JSON.stringify(value))
     }
     if (url.pathname === '/dns-query') {
+      if (url.searchParams.get('name') === 'dnsfail.example.test') return json(503, {})
       const entry = ZONE.get(url.searchParams.get('name') ?? '')
       const type = url.searchParams.get('type') === 'AAAA' ? 28 : 1
       const data = (type === 28 ? entry?.aaaa : entry?.a) ?? []

@@ -217,6 +217,84 @@ describe('an alert rule over four evaluations', () => {
   })
 })
 
+describe('alert edge cases', () => {
+  it('resolves, and says so, a firing alert whose data stopped and came back healthy', async () => {
+    const { site, path } = await hookedSite('ok', [{ ...RULE, pending_evaluations: 1 }])
+    const t0 = Date.now() - 4 * 3600_000
+    await store(connections(site.id, t0 - 60_000, 0, 20))
+    await tick(site, t0)
+    await tick(site, t0 + 2 * 3600_000) // nothing in the last hour
+    expect((await stateOf(site)).rules[0].series[0].state).toBe('no_data')
+    await store(connections(site.id, t0 + 3 * 3600_000 - 60_000, 20, 0))
+    await tick(site, t0 + 3 * 3600_000)
+    const types = (await received(path)).map((r) => JSON.parse(r.body).type)
+    expect(types).toEqual(['alert.firing', 'alert.resolved'])
+  })
+
+  it('tells a firing alert once a webhook_url is saved, not before', async () => {
+    const site = await createSite()
+    await patch(site, { alerts: [{ ...RULE, pending_evaluations: 1 }] })
+    const now = Date.now() - 600_000
+    await store(connections(site.id, now - 60_000, 0, 20))
+    await tick(site, now)
+    expect((await stateOf(site)).rules[0].series[0].state).toBe('firing')
+    const path = `/hook/ok/${unique()}`
+    await patch(site, { webhook_url: `${R}${path}` })
+    await tick(site, now + 60_000)
+    expect((await received(path)).map((r) => JSON.parse(r.body).type)).toEqual(['alert.firing'])
+  })
+
+  it('keeps at most 100 series per rule, however many institutions appear', async () => {
+    const { site } = await hookedSite('ok', [
+      { ...RULE, id: 'each', scope: { institution: '*' }, min_sample: 1 },
+    ])
+    const now = Date.now()
+    await store(
+      Array.from({ length: 150 }, (_, i) => ({
+        ...connections(site.id, now - 60_000 + i, 1, 0)[0],
+        institution: `made_up_${i}`,
+      })),
+    )
+    await tick(site, now)
+    expect((await stateOf(site)).rules[0].series).toHaveLength(100)
+  })
+
+  it('retries a delivery whose host could not be checked because the resolver failed', async () => {
+    const site = await createSite()
+    await patch(site, { webhook_url: `${R}/hook/ok/${unique()}` })
+    await env.DB.prepare(
+      `UPDATE site_config SET config = json_set(config, '$.webhook_url', ?2)
+      WHERE site_id = ?1`,
+    )
+      .bind(site.id, 'https://dnsfail.example.test/hook')
+      .run()
+    const res = await call(`/v1/sites/${site.id}/alerts/test`, {
+      method: 'POST',
+      token: site.admin,
+    })
+    const d = ((await res.json()) as any).delivery
+    expect(d.attempts_log[0].error).toMatch(/^not checked: .*resolver answered 503/)
+    expect(d.status).toBe('pending')
+  })
+
+  it('fails a message whose last attempt never reported back, once its lease is over', async () => {
+    const { site, path } = await hookedSite('ok')
+    const now = Date.now()
+    const id = `msg_last${unique().replace(/-/g, '')}`
+    await env.DB.prepare(
+      `INSERT INTO webhook_messages (id, site_id, type, body, created_at, status, attempts, next_attempt_at)
+       VALUES (?3, ?1, 'test', '{"type":"test"}', ?2, 'pending', 7, ?2)`,
+    )
+      .bind(site.id, now, id)
+      .run()
+    const m = (await findMessage(env.DB, site.id, id))!
+    await env.DB.batch(claimStatements(env.DB, m, `${R}${path}`, now, now + 15 * 60_000))
+    await deliverSite(site, now + 16 * 60_000)
+    expect(await findMessage(env.DB, site.id, id)).toMatchObject({ status: 'failed', attempts: 8 })
+    expect(await received(path)).toHaveLength(0)
+  })
+})
+
 describe('default rules', () => {
   it('come from the thresholds when the config sets no alerts', async () => {
     const site = await createSite()
@@ -406,6 +484,37 @@ describe('alert config', () => {
     })
   }
 
+  it('refuses a threshold for a metric that does not exist, naming those that do', async () => {
+    const site = await createSite()
+    const res = await patch(site, {
+      thresholds: { conection_success_rate: { warning: 0.9, critical: 0.8, direction: 'below' } },
+    })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as any).error.message).toMatch(
+      /^thresholds\.conection_success_rate: no such metric; .*connection_success_rate/,
+    )
+  })
+
+  it('reads a config stored before this release checked more, and lets a PATCH repair it', async () => {
+    const site = await createSite()
+    await env.DB.prepare(
+      `UPDATE site_config SET config = json_set(config, '$.thresholds', json(?2)) WHERE site_id = ?1`,
+    )
+      .bind(
+        site.id,
+        JSON.stringify({
+          connection_latency: { warning: 3000, critical: 6000, direction: 'above' },
+        }),
+      )
+      .run()
+    const read = await createKey(site, 'read')
+    const got = await call(`/v1/sites/${site.id}/config`, { token: read })
+    expect(got.status).toBe(200)
+    expect(((await got.json()) as any).config.thresholds).toEqual({})
+    expect((await patch(site, { min_sample: 50 })).status).toBe(200)
+    expect((await call(`/v1/sites/${site.id}/performance`, { token: read })).status).toBe(200)
+  })
+
   it('refuses two rules with one id', async () => {
     const site = await createSite()
     const res = await patch(site, { alerts: [RULE, RULE] })
@@ -476,6 +585,13 @@ describe('the webhook URL guard without the local-dev flag', () => {
     'https://100.100.100.200/x', // Alibaba Cloud metadata, in 100.64/10
     'https://[fd00:ec2::254]/x', // AWS metadata over IPv6
     'https://[::ffff:7f00:1]/x',
+    'https://[::127.0.0.1]/x', // IPv4-compatible
+    'https://[::ffff:0:127.0.0.1]/x', // IPv4-translated
+    'https://[64:ff9b:1::a00:1]/x', // local-use NAT64
+    'https://[2001::1]/x', // Teredo
+    'https://[2002:0a00:0001::1]/x', // 6to4 of 10.0.0.1
+    'https://foo.localhost../x',
+    'https://public..example.test/x',
     'https://intranet/x',
   ]) {
     it(`refuses ${url}`, async () => {
@@ -486,6 +602,7 @@ describe('the webhook URL guard without the local-dev flag', () => {
   it('lets a public https host through', async () => {
     expect(await guard('https://public.example.test/hook')).toEqual({ ok: true })
     expect(await guard('https://93.184.216.34/hook')).toEqual({ ok: true })
+    expect(await guard('https://[2606:4700::1111]/hook')).toEqual({ ok: true })
   })
 
   it('lets localhost through with the flag, over http too', async () => {

@@ -25,8 +25,9 @@ export const RETRY_DELAYS_MS = [
 ]
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1
 export const TIMEOUT_MS = 10_000
-/** Messages one cron run sends at most (each costs ~4 queries). */
+/** Messages one cron run sends at most (each costs ~4 queries), and at most per site. */
 const PER_RUN = 20
+const PER_SITE = 5
 
 export type Sender = {
   allowLocal: boolean
@@ -63,19 +64,43 @@ export function retryDelay(n: number, random: () => number): number | null {
   return base === undefined ? null : Math.round(base * (0.9 + 0.2 * random()))
 }
 
-/** Makes attempt `m.attempts + 1` of a message now; null if another run claimed it first. */
+/**
+ * How long a claimed last attempt may stay without an outcome before the message counts as
+ * failed: a sender that died during it leaves the message due again, never pending forever.
+ */
+const LAST_LEASE_MS = 15 * 60_000
+
+/**
+ * Makes attempt `m.attempts + 1` of a message now; null if another run claimed it first.
+ * `manual` (redelivery, test) sends even after the schedule ran out.
+ */
 export async function attemptDelivery(
   db: D1Database,
   m: MessageRow,
   sender: Sender,
   now: number,
   target?: Target,
+  manual = false,
 ): Promise<AttemptOutcome | null> {
   const t = target ?? (await targetOf(db, m.site_id))
   const n = m.attempts + 1
+  if (n > MAX_ATTEMPTS && !manual) {
+    // The last attempt was claimed and never reported back.
+    await db.batch(
+      finishStatements(
+        db,
+        { id: m.id, attempt: m.attempts },
+        { status_code: null, error: 'no outcome recorded: the sender stopped', duration_ms: 0 },
+        { status: 'failed', next_attempt_at: null },
+      ),
+    )
+    return null
+  }
   const delay = retryDelay(n, sender.random)
   const next = delay === null ? null : now + delay
-  const claim = await db.batch(claimStatements(db, m, t.url ?? '', now, next))
+  const claim = await db.batch(
+    claimStatements(db, m, t.url ?? '', now, next ?? now + LAST_LEASE_MS),
+  )
   if (claim[1].meta.changes !== 1) return null
 
   const finish = async (
@@ -114,11 +139,11 @@ export async function attemptDelivery(
   }
   const verdict = await checkWebhookUrl(t.url, sender)
   if (!verdict.ok) {
-    return finish(
-      { status_code: null, error: `refused: webhook_url ${verdict.reason}` },
-      'failed',
-      null,
-    )
+    // A resolver that failed may answer next time; a refused address stays refused.
+    const error = `${verdict.retry ? 'not checked' : 'refused'}: webhook_url ${verdict.reason}`
+    if (verdict.retry)
+      return finish({ status_code: null, error }, next ? 'pending' : 'failed', next)
+    return finish({ status_code: null, error }, 'failed', null)
   }
   const secrets = [t.endpoint.secret]
   if (t.endpoint.previous_secret && (t.endpoint.previous_until ?? 0) > now) {
@@ -148,7 +173,10 @@ export async function attemptDelivery(
   if (res.status === 410) {
     const reason = `410 Gone from ${t.url}`
     return finish(
-      { status_code: 410, error: 'the endpoint answered 410: disabled' },
+      {
+        status_code: 410,
+        error: 'the endpoint answered 410 Gone: disabled until webhook_url is saved again',
+      },
       'failed',
       null,
       [disableStatement(db, m.site_id, reason, now)],
@@ -179,7 +207,15 @@ export async function deliverDue(
   budget: { left: number },
 ): Promise<number> {
   budget.left--
-  const due = await dueMessages(db, now, Math.min(PER_RUN, Math.floor(budget.left / 5)))
+  // Oldest first, but no site takes the run: one site's burst or slow receiver waits its turn.
+  const perSite = new Map<string, number>()
+  const due = (await dueMessages(db, now, PER_RUN * PER_SITE))
+    .filter((m) => {
+      const n = (perSite.get(m.site_id) ?? 0) + 1
+      perSite.set(m.site_id, n)
+      return n <= PER_SITE
+    })
+    .slice(0, Math.min(PER_RUN, Math.floor(budget.left / 5)))
   budget.left -= due.length * 5
   const targets = new Map<string, Promise<Target>>()
   const target = (siteId: string) => {

@@ -27,12 +27,16 @@ WHERE site_id = ?1 AND type IN ('connection', 'feature') AND ts >= ?2 AND ts < ?
 GROUP BY 1, 2, 3, 4, 5
 LIMIT 20000`
 
+/** A window's latency is that of its newest values when it holds more than this many. */
+export const MAX_LATENCY_VALUES = 50_000
+
 export const WINDOW_LATENCY_SQL = `SELECT coalesce(institution, '') AS institution,
   coalesce(feature, '') AS feature, value
 FROM events INDEXED BY events_site_type_ts
 WHERE site_id = ?1 AND type IN ('connection', 'metric') AND ts >= ?2 AND ts < ?3
   AND value >= 0 AND (type = 'connection' OR name = '${LATENCY_METRIC}')
-LIMIT 100000`
+ORDER BY ts DESC
+LIMIT ${MAX_LATENCY_VALUES}`
 
 export type Window = { outcomes: OutcomeRow[]; latency: LatencyRow[] }
 

@@ -14,7 +14,8 @@ import {
 } from '../db/alerts'
 import { messageStatement } from '../db/webhooks'
 import { randomToken } from '../lib/crypto'
-import { SiteConfigSchema, metricUnit, type SiteConfig } from '../schemas'
+import { parseConfig } from '../db/sites'
+import { metricUnit, type SiteConfig } from '../schemas'
 import { observe, readWindow, type Observation, type Window } from './observe'
 import { effectiveRules, type EffectiveRule } from './rules'
 import { evaluate, type Step } from './transition'
@@ -47,12 +48,23 @@ export async function evaluateAlerts(
   let messages = 0
   for (const site of results) {
     if (budget.left < SITE_QUERIES) break
-    const config = SiteConfigSchema.parse(site.config ? JSON.parse(site.config) : {})
-    messages += await evaluateSite(db, site.id, config, now, budget, publicUrl)
-    sites++
+    // One site whose evaluation fails must not keep the others' alerts from moving.
+    try {
+      messages += await evaluateSite(db, site.id, parseConfig(site.config), now, budget, publicUrl)
+      sites++
+    } catch (err) {
+      console.error(`alerts of ${site.id} not evaluated:`, String(err))
+    }
   }
   return { sites, messages }
 }
+
+/** Series one rule keeps (a `*` scope over invented institutions must not grow without end). */
+export const MAX_SERIES_PER_RULE = 100
+/** Messages one site makes a run; the transitions past it are made, and told, next run. */
+export const MAX_MESSAGES_PER_RUN = 25
+/** A quiet series that was never told is forgotten after a day without data. */
+const FORGET_MS = DAY_MS
 
 /** Evaluates one site's rules now; returns how many messages it made. */
 export async function evaluateSite(
@@ -70,36 +82,46 @@ export async function evaluateSite(
   const sourceOf = errorSources(config.error_sources)
   const prevOf = new Map(states.map((s) => [`${s.rule_id}\n${s.series}`, s]))
   const rest: StateRow[] = []
-  const told: D1PreparedStatement[] = []
+  const told: D1PreparedStatement[][] = []
+  const kept: string[] = []
   for (const rule of rules) {
-    const known = states.filter((s) => s.rule_id === rule.id).map((s) => s.series)
-    for (const obs of observe(rule, windows.get(rule.window_ms)!, sourceOf, known)) {
-      const prev = prevOf.get(`${rule.id}\n${obs.series}`)
+    const known = states
+      .filter((s) => s.rule_id === rule.id)
+      .filter((s) => s.state !== 'no_data' || s.notified_at !== null || now - s.since < FORGET_MS)
+      .map((s) => s.series)
+    const seen = observe(rule, windows.get(rule.window_ms)!, sourceOf, known)
+    // Told-firing series first (their receivers wait for the resolve), then the best sampled.
+    const wasTold = (series: string) => prevOf.get(`${rule.id}\n${series}`)?.notified_at != null
+    seen.sort((x, y) => Number(wasTold(y.series)) - Number(wasTold(x.series)) || y.n - x.n)
+    for (const obs of seen.slice(0, MAX_SERIES_PER_RULE)) {
+      const key = `${rule.id}\n${obs.series}`
+      const prev = prevOf.get(key)
+      kept.push(key)
       const step = evaluate(rule, obs, prev, now, snoozed.has(rule.id))
       const row = stateRow(rule, obs, step)
       if (!step.message || !config.webhook_url) {
+        // Nobody was told: the alert is still to be told once there is somewhere to tell it.
+        if (step.message === 'alert.firing') row.notified_at = prev?.notified_at ?? null
         rest.push(row)
         continue
       }
+      // Past this run's share the series waits, unchanged, for the next run.
+      if (told.length >= MAX_MESSAGES_PER_RUN) continue
       // A transition that is told: its state and its message stand or fall together.
-      told.push(
+      told.push([
         putStateStatement(db, siteId, row, prev?.evaluated_at ?? null),
         messageStatement(db, message(siteId, rule, obs, step, now, publicUrl), true),
-      )
+      ])
     }
   }
   const statements = [
-    ...told,
+    ...told.flat(),
     ...bulkStateStatements(db, siteId, rest),
-    dropStatesStatement(
-      db,
-      siteId,
-      rules.map((r) => r.id),
-    ),
+    dropStatesStatement(db, siteId, kept, prevOf),
   ]
   budget.left -= statements.length
   await db.batch(statements)
-  return told.length / 2
+  return told.length
 }
 
 async function readWindows(db: D1Database, siteId: string, rules: EffectiveRule[], now: number) {
@@ -167,7 +189,10 @@ function message(
   }
 }
 
-/** States that made no message, up to 200 a statement through one JSON parameter. */
+/**
+ * States that made no message, up to 200 a statement through one JSON parameter; a run that
+ * began earlier never overwrites what a later one wrote.
+ */
 function bulkStateStatements(db: D1Database, siteId: string, rows: StateRow[]) {
   const out: D1PreparedStatement[] = []
   for (let i = 0; i < rows.length; i += 200) {
@@ -184,7 +209,8 @@ function bulkStateStatements(db: D1Database, siteId: string, rows: StateRow[]) {
            ON CONFLICT (site_id, rule_id, series) DO UPDATE SET state = excluded.state,
              since = excluded.since, breaches = excluded.breaches, value = excluded.value,
              n = excluded.n, threshold = excluded.threshold, lo = excluded.lo, hi = excluded.hi,
-             evaluated_at = excluded.evaluated_at, notified_at = excluded.notified_at`,
+             evaluated_at = excluded.evaluated_at, notified_at = excluded.notified_at
+           WHERE excluded.evaluated_at > alert_states.evaluated_at`,
         )
         .bind(siteId, JSON.stringify(rows.slice(i, i + 200))),
     )

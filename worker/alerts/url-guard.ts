@@ -9,7 +9,8 @@
  */
 
 export type Resolve = (host: string) => Promise<string[]>
-export type Verdict = { ok: true } | { ok: false; reason: string }
+/** `retry`: the check could not be made (the resolver failed), so trying later may pass. */
+export type Verdict = { ok: true } | { ok: false; reason: string; retry?: boolean }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 const BLOCKED_NAMES = new Set([
@@ -80,20 +81,20 @@ export function parseV6(ip: string): number[] | null {
   return all.map((g) => parseInt(g, 16))
 }
 
+/**
+ * Only global unicast (2000::/3) may be reached, less its special ranges: that leaves out ::,
+ * ::1, IPv4-compatible and -mapped and -translated forms, NAT64, unique-local (AWS metadata
+ * fd00:ec2::254), link- and site-local, multicast and discard in one test. 6to4 is judged by the
+ * IPv4 address it carries.
+ */
 export function blockedV6(ip: string): boolean {
   const g = parseV6(ip)
   if (!g) return true
-  const embeddedV4 = () => [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.')
-  if (g.slice(0, 7).every((x) => x === 0)) return true // :: and ::1
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return blockedV4(embeddedV4()) // mapped
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
-    return blockedV4(embeddedV4()) // NAT64
-  if ((g[0] & 0xfe00) === 0xfc00) return true // unique local fc00::/7 (AWS metadata fd00:ec2::254)
-  if ((g[0] & 0xffc0) === 0xfe80 || (g[0] & 0xffc0) === 0xfec0) return true // link/site-local
-  if ((g[0] & 0xff00) === 0xff00) return true // multicast
+  if ((g[0] & 0xe000) !== 0x2000) return true
+  if (g[0] === 0x2001 && g[1] < 0x0200) return true // Teredo 2001::/32, ORCHID and other IETF
   if (g[0] === 0x2001 && g[1] === 0x0db8) return true // documentation
-  if (g[0] === 0x0100 && g.slice(1, 4).every((x) => x === 0)) return true // discard
-  if (g[0] === 0x2002) return blockedV4([g[1] >> 8, g[1] & 255, g[2] >> 8, g[2] & 255].join('.')) // 6to4
+  if (g[0] === 0x3fff && g[1] < 0x1000) return true // documentation 3fff::/20
+  if (g[0] === 0x2002) return blockedV4([g[1] >> 8, g[1] & 255, g[2] >> 8, g[2] & 255].join('.'))
   return false
 }
 
@@ -119,7 +120,10 @@ export async function checkWebhookUrl(
   } catch {
     return { ok: false, reason: 'is not a URL' }
   }
-  const host = url.hostname.toLowerCase().replace(/\.$/, '')
+  const host = url.hostname.toLowerCase().replace(/\.+$/, '')
+  if (host.split('.').some((label) => label === '')) {
+    return { ok: false, reason: `${url.hostname} has an empty label` }
+  }
   if (url.username || url.password)
     return { ok: false, reason: 'must not carry a user or password' }
   if (opts.allowLocal && LOCAL_HOSTS.has(host) && /^https?:$/.test(url.protocol))
@@ -141,10 +145,8 @@ export async function checkWebhookUrl(
   try {
     addresses = await opts.resolve(host)
   } catch (err) {
-    return {
-      ok: false,
-      reason: `${host} could not be resolved (${String((err as Error).message ?? err)})`,
-    }
+    const why = String((err as Error).message ?? err)
+    return { ok: false, reason: `${host} could not be resolved (${why})`, retry: true }
   }
   if (!addresses.length) return { ok: false, reason: `${host} does not resolve` }
   const inward = addresses.find(blockedAddress)

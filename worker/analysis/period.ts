@@ -8,6 +8,8 @@ import { DEVICES, slug } from '../schemas'
 
 export const PERIODS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 } as const
 const DAY_MS = 86_400_000
+/** The longest retention a site can have (SiteConfig `retention_days`), plus a little. */
+export const MAX_SPAN_DAYS = 3660
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
 
 export const AnalysisQuerySchema = z
@@ -32,6 +34,9 @@ export function toRange(q: AnalysisQuery, now = Date.now()): Range {
     const from = Date.parse(`${q.from}T00:00:00Z`)
     const to = Date.parse(`${q.to}T00:00:00Z`) + DAY_MS
     if (!(from < to)) throw new ApiError(400, 'invalid_query', 'from must not be after to')
+    if (to - from > MAX_SPAN_DAYS * DAY_MS) {
+      throw new ApiError(400, 'invalid_query', `from–to may span at most ${MAX_SPAN_DAYS} days`)
+    }
     return { from, to, days: Math.round((to - from) / DAY_MS) }
   }
   const days = PERIODS[q.period ?? '30d']

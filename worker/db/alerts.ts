@@ -64,14 +64,25 @@ export function putStateStatement(
     .bind(...values, prevEvaluatedAt)
 }
 
-/** States of rules the config no longer has. */
-export function dropStatesStatement(db: D1Database, siteId: string, keep: string[]) {
+/**
+ * Forgets the series an evaluation did not keep (`rule\nseries` keys) — a rule the config no
+ * longer has, a series past the rule's cap or quiet too long — among those it read (`read`), so
+ * one created meanwhile by an overlapping run stays.
+ */
+export function dropStatesStatement(
+  db: D1Database,
+  siteId: string,
+  keep: string[],
+  read: Map<string, unknown>,
+) {
+  const kept = new Set(keep)
+  const gone = [...read.keys()].filter((k) => !kept.has(k))
   return db
     .prepare(
       `DELETE FROM alert_states WHERE site_id = ?1
-       AND rule_id NOT IN (SELECT value FROM json_each(?2))`,
+       AND rule_id || char(10) || series IN (SELECT value FROM json_each(?2))`,
     )
-    .bind(siteId, JSON.stringify(keep))
+    .bind(siteId, JSON.stringify(gone))
 }
 
 export async function snoozes(db: D1Database, siteId: string, now: number) {

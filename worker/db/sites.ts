@@ -47,9 +47,23 @@ export async function getConfigAndVersion(
   return { config: parseConfig(row?.config), version: row?.version ?? null }
 }
 
-/** Stored configs were validated on the way in; parsing again fills defaults added since. */
-function parseConfig(text: string | null | undefined): SiteConfig {
-  return SiteConfigSchema.parse(text ? JSON.parse(text) : {})
+/**
+ * A stored config as the current schema reads it. It was valid when saved, but a later release
+ * may check more (migrations/0008 bounded `thresholds`): a field that no longer passes falls
+ * back to its default, with a log line, rather than turning every read of the site — and the
+ * PATCH that would repair it — into a 500.
+ */
+export function parseConfig(text: string | null | undefined): SiteConfig {
+  const stored: Record<string, unknown> = text ? JSON.parse(text) : {}
+  for (let tries = 0; tries < 20; tries++) {
+    const result = SiteConfigSchema.safeParse(stored)
+    if (result.success) return result.data
+    const fields = new Set(result.error.issues.map((i) => String(i.path[0] ?? '')))
+    console.error(`stored config: ${[...fields].join(', ')} no longer valid; using defaults`)
+    if (fields.has('')) break
+    for (const f of fields) delete stored[f]
+  }
+  return SiteConfigSchema.parse({})
 }
 
 export function putConfigStatement(db: D1Database, siteId: string, config: SiteConfig) {

@@ -124,7 +124,7 @@ alerts.get('/deliveries', requireRole('read'), async (c) => {
 
 /** Sends one message now and answers it with its attempts. */
 async function sendNow(c: { env: AppEnv['Bindings'] }, m: MessageRow) {
-  const outcome = await attemptDelivery(c.env.DB, m, senderOf(c.env), Date.now())
+  const outcome = await attemptDelivery(c.env.DB, m, senderOf(c.env), Date.now(), undefined, true)
   if (!outcome) throw new ApiError(409, 'busy', 'This message is being sent right now; look again')
   const fresh = await findMessage(c.env.DB, m.site_id, m.id)
   return (await withAttempts(c.env.DB, [fresh!]))[0]
@@ -135,6 +135,13 @@ alerts.post('/test', requireRole('admin'), async (c) => {
   const config = await getConfig(c.env.DB, siteId)
   if (!config.webhook_url) {
     throw new ApiError(409, 'no_webhook_url', 'Set webhook_url in the site config first')
+  }
+  if (!(await endpoint(c.env.DB, siteId))) {
+    throw new ApiError(
+      409,
+      'no_webhook_secret',
+      'This site has no signing secret: POST /v1/sites/:site/webhook/secret makes one',
+    )
   }
   const now = Date.now()
   const m: MessageRow = {

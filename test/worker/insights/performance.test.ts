@@ -236,6 +236,15 @@ describe('GET /v1/sites/:site/performance', () => {
     expect(sync).toMatchObject({ feature: 'transaction_sync', status: 'critical' })
   })
 
+  it('refuses a from–to over ten years with a 400 instead of building it', async () => {
+    const { site, read } = await siteWith()
+    const res = await call(`/v1/sites/${site.id}/performance?from=0000-01-01&to=9999-12-31`, {
+      token: read,
+    })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as any).error.message).toMatch(/at most 3660 days/)
+  })
+
   it('maps a reason to the source the site configured', async () => {
     const { site, read } = await siteWith({ error_sources: { institution_error: 'aggregator' } })
     await seed(site, events())

@@ -26,8 +26,11 @@ import {
 } from './request'
 
 const DAY_MS = 86_400_000
-/** Connected users: a success within the period, or at least within the 30 days before its end. */
-const CONNECTED_LOOKBACK_MS = 30 * DAY_MS
+/**
+ * Connected users: a success within the period, or at least within the 90 days before its end,
+ * so a connection that stopped weeks ago still counts as stopped.
+ */
+const CONNECTED_LOOKBACK_MS = 90 * DAY_MS
 
 const QuerySchema = storedQuery(AnalysisQuerySchema.and(z.object({ institution: slug.optional() })))
 
