@@ -8,7 +8,7 @@ import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
 import { benchTracker } from './tracker'
 
-const BENCHES: [string, () => Promise<Record<string, string>>][] = [
+const BENCHES: [string, (filter?: string) => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
   ['Insights', benchInsights],
   ['Alerts', benchAlerts],
@@ -16,11 +16,11 @@ const BENCHES: [string, () => Promise<Record<string, string>>][] = [
   ['Tracker', benchTracker],
 ]
 
-const only = process.argv[2]
+const [only, filter] = process.argv.slice(2)
 for (const [name, run] of BENCHES) {
   if (only && !name.toLowerCase().includes(only.toLowerCase())) continue
   console.log(`\n## ${name}\n`)
-  const results = await run()
+  const results = await run(filter)
   console.log('| metric | value |\n|---|---|')
   for (const [metric, value] of Object.entries(results)) console.log(`| ${metric} | ${value} |`)
 }

@@ -3,7 +3,8 @@
  * `wrangler dev`): p50 / p95 for 30 d and 90 d, at 100,000 and at 1,000,000 events, so the
  * growth is visible. The goal is p95 ≤ 250 ms at 1 M events. Endpoints whose answers are
  * stored (worker/db/answers.ts) are timed twice: computed every time (`refresh=1`), and as a
- * repeated question is answered.
+ * repeated question is answered. `npm run bench -- insights performance` times only the
+ * endpoints whose name contains the second argument.
  */
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
@@ -39,8 +40,9 @@ const ENDPOINTS: { name: string; path: string; body?: unknown; stored?: true }[]
   { name: 'performance', path: 'performance', stored: true },
 ]
 
-export async function benchInsights(): Promise<Record<string, string>> {
+export async function benchInsights(only?: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
+  const endpoints = ENDPOINTS.filter((e) => !only || e.name.includes(only))
   for (const size of SIZES) {
     const state = newStateDir()
     try {
@@ -62,7 +64,7 @@ export async function benchInsights(): Promise<Record<string, string>> {
       const worker = await startWorker({ state })
       try {
         for (const period of ['30d', '90d']) {
-          for (const e of ENDPOINTS) {
+          for (const e of endpoints) {
             const url = `${worker.url}/v1/sites/${keys.site_id}/${e.path}?period=${period}`
             const ms = await time(e.stored ? `${url}&refresh=1` : url, keys.read, e.body)
             out[`${label}, ${period}: ${e.name}`] = summary(ms)
