@@ -79,7 +79,7 @@ alerts.get('/', requireRole('read'), async (c) => {
   })
 })
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
     .string()
@@ -179,7 +179,7 @@ alerts.post('/deliveries/:id/redeliver', requireRole('admin'), async (c) => {
   return c.json({ delivery: await sendNow(c, m) })
 })
 
-const SnoozeBody = z
+export const SnoozeBody = z
   .object({
     for: z.string().refine((d) => {
       const s = durationSeconds(d)

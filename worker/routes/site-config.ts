@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { SiteConfigSchema } from '../schemas'
 
 /** PATCH names top-level fields to replace; the merged config is what gets validated. */
-const PatchSchema = z.record(z.string(), z.unknown())
+export const PatchSchema = z.record(z.string(), z.unknown())
 
 const config = new Hono<AppEnv>()
 

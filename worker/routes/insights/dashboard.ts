@@ -22,7 +22,7 @@ import {
   storedQuery,
 } from './request'
 
-const QuerySchema = storedQuery(AnalysisQuerySchema)
+export const QuerySchema = storedQuery(AnalysisQuerySchema)
 
 const dashboard = new Hono<AppEnv>()
 

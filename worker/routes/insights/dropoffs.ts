@@ -6,7 +6,7 @@ import { requireRole } from '../../middleware/auth'
 import { loadDropoffs } from './load'
 import { insightRequest, periodOf, storedAnswer, storedQuery, withLimit } from './request'
 
-const QuerySchema = storedQuery(withLimit(50, 200))
+export const QuerySchema = storedQuery(withLimit(50, 200))
 
 const dropoffs = new Hono<AppEnv>()
 

@@ -7,7 +7,7 @@ import { requireRole } from '../../middleware/auth'
 import { loadFeatureValue } from './load'
 import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
 
-const QuerySchema = storedQuery(AnalysisQuerySchema)
+export const QuerySchema = storedQuery(AnalysisQuerySchema)
 
 const featureValue = new Hono<AppEnv>()
 

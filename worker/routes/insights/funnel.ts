@@ -54,7 +54,7 @@ export const FunnelBodySchema = z
   .strict()
 export type FunnelBody = z.input<typeof FunnelBodySchema>
 
-const FunnelQuerySchema = AnalysisQuerySchema.refine(
+export const FunnelQuerySchema = AnalysisQuerySchema.refine(
   (q) => q.feature === undefined,
   'a funnel takes no feature filter: pin the feature on a step instead',
 )

@@ -26,7 +26,7 @@ const DAY_MS = 86_400_000
 /** Journey types listed for the picker. */
 const MAX_JOURNEYS = 50
 
-const JourneysQuerySchema = storedQuery(
+export const JourneysQuerySchema = storedQuery(
   AnalysisQuerySchema.safeExtend({
     journey: slug.default(DEFAULT_JOURNEY),
     inactive_days: z.coerce

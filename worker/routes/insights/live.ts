@@ -10,7 +10,7 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 
-const QuerySchema = z.object({})
+export const QuerySchema = z.object({})
 const WINDOW_MS = 5 * 60_000
 
 const live = new Hono<AppEnv>()

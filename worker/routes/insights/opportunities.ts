@@ -6,7 +6,7 @@ import { requireRole } from '../../middleware/auth'
 import { loadOpportunities } from './load'
 import { insightRequest, periodOf, storedAnswer, storedQuery, withLimit } from './request'
 
-const QuerySchema = storedQuery(withLimit(20, 100))
+export const QuerySchema = storedQuery(withLimit(20, 100))
 
 const opportunities = new Hono<AppEnv>()
 

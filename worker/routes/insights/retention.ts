@@ -11,7 +11,7 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 
-const RetentionQuerySchema = AnalysisQuerySchema.safeExtend({
+export const RetentionQuerySchema = AnalysisQuerySchema.safeExtend({
   interval: z.enum(['day', 'week']).default('week'),
   mode: z.enum(['on', 'on_or_after']).default('on'),
 })

@@ -12,7 +12,7 @@ import { slug } from '../../schemas'
 import { loadWorkflows } from './load'
 import { insightRequest, periodOf } from './request'
 
-const QuerySchema = AnalysisQuerySchema
+export const QuerySchema = AnalysisQuerySchema
 
 const workflows = new Hono<AppEnv>()
 workflows.use('*', requireRole('read'))
