@@ -32,7 +32,9 @@ const DAY_MS = 86_400_000
  */
 const CONNECTED_LOOKBACK_MS = 90 * DAY_MS
 
-export const QuerySchema = storedQuery(AnalysisQuerySchema.and(z.object({ institution: slug.optional() })))
+export const QuerySchema = storedQuery(
+  AnalysisQuerySchema.and(z.object({ institution: slug.optional() })),
+)
 
 export async function loadPerformance(r: InsightRequest, institution?: string) {
   const days = rollupDays(r.range)
