@@ -23,12 +23,12 @@ describe('retention', () => {
   it('in "on" mode, retains a user in the periods they were active in', () => {
     expect(retentionTable(patterns, { starts, mode: 'on', partialLast: false })).toEqual({
       cohorts: [
-        { start: '2026-01-05', size: 4, retained: [4, 2, 2], percentages: [100, 50, 50] },
-        { start: '2026-01-12', size: 2, retained: [2, 1], percentages: [100, 50] },
-        { start: '2026-01-19', size: 1, retained: [1], percentages: [100] },
+        { start: '2026-01-05', size: 4, retained: [4, 2, 2], rates: [1, 0.5, 0.5] },
+        { start: '2026-01-12', size: 2, retained: [2, 1], rates: [1, 0.5] },
+        { start: '2026-01-19', size: 1, retained: [1], rates: [1] },
       ],
       // period 1: (2 + 1) / (4 + 2); period 2: 2 / 4
-      average: [100, 50, 50],
+      average: [1, 0.5, 0.5],
       partial_last_period: false,
     })
   })
@@ -36,12 +36,12 @@ describe('retention', () => {
   it('in "on_or_after" mode, retains a user in every period up to their last active one', () => {
     expect(retentionTable(patterns, { starts, mode: 'on_or_after', partialLast: false })).toEqual({
       cohorts: [
-        { start: '2026-01-05', size: 4, retained: [4, 3, 2], percentages: [100, 75, 50] },
-        { start: '2026-01-12', size: 2, retained: [2, 1], percentages: [100, 50] },
-        { start: '2026-01-19', size: 1, retained: [1], percentages: [100] },
+        { start: '2026-01-05', size: 4, retained: [4, 3, 2], rates: [1, 0.75, 0.5] },
+        { start: '2026-01-12', size: 2, retained: [2, 1], rates: [1, 0.5] },
+        { start: '2026-01-19', size: 1, retained: [1], rates: [1] },
       ],
       // period 1: (3 + 1) / (4 + 2)
-      average: [100, 66.7, 50],
+      average: [1, 0.6667, 0.5],
       partial_last_period: false,
     })
   })
@@ -49,15 +49,15 @@ describe('retention', () => {
   it('leaves a partial last period out of the average', () => {
     const table = retentionTable(patterns, { starts, mode: 'on', partialLast: true })
     // period 0 without cohort 2's (partial) week: 6 / 6; period 1 without cohort 1's: 2 / 4
-    expect(table.average).toEqual([100, 50, null])
+    expect(table.average).toEqual([1, 0.5, null])
     expect(table.cohorts[2].retained).toEqual([1])
     expect(table.partial_last_period).toBe(true)
   })
 
-  it('gives an empty cohort zeros, not NaN', () => {
+  it('gives an empty cohort no rates (null), not 0 or NaN', () => {
     expect(retentionTable([], { starts: ['2026-01-05'], mode: 'on', partialLast: false })).toEqual({
-      cohorts: [{ start: '2026-01-05', size: 0, retained: [0], percentages: [0] }],
-      average: [0],
+      cohorts: [{ start: '2026-01-05', size: 0, retained: [0], rates: [null] }],
+      average: [null],
       partial_last_period: false,
     })
   })

@@ -4,6 +4,8 @@
  * own. `on`: retained in k = active in k. `on_or_after`: active in k or any later period.
  */
 
+import { rate, round } from './numbers'
+
 export type RetentionInterval = 'day' | 'week'
 export type RetentionMode = 'on' | 'on_or_after'
 export const INTERVAL_DAYS: Record<RetentionInterval, number> = { day: 1, week: 7 }
@@ -19,8 +21,8 @@ export type RetentionCohort = {
   size: number
   /** Users retained in period 0, 1, …; only periods that have begun before the range's end. */
   retained: number[]
-  /** `retained` over `size`, in percent to one decimal. */
-  percentages: number[]
+  /** `retained` over `size`, a fraction 0–1 to four decimals; null for a cohort of nobody. */
+  rates: (number | null)[]
 }
 
 export type RetentionTable = {
@@ -50,13 +52,13 @@ export function retentionTable(
         if (o.mode === 'on' ? p.offsets.includes(k) : last >= k) retained[k] += p.users
       }
     }
-    return { start, size, retained, percentages: retained.map((r) => percent(r, size)) }
+    return { start, size, retained, rates: retained.map((r) => share(r, size)) }
   })
   const average = o.starts.map((_, k) => {
     const complete = cohorts.filter((_, c) => c + k < n - (o.partialLast ? 1 : 0))
     if (!complete.length) return null
     const retained = complete.reduce((sum, c) => sum + c.retained[k], 0)
-    return percent(
+    return share(
       retained,
       complete.reduce((sum, c) => sum + c.size, 0),
     )
@@ -64,8 +66,8 @@ export function retentionTable(
   return { cohorts, average, partial_last_period: o.partialLast }
 }
 
-function percent(part: number, whole: number): number {
-  return whole ? Math.round((part / whole) * 1000) / 10 : 0
+function share(part: number, whole: number): number | null {
+  return round(rate(part, whole), 4)
 }
 
 /** Decodes a mask whose bit k says "active in period k"; arithmetic, as JS bit ops stop at 32. */

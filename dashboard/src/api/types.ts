@@ -66,14 +66,18 @@ export type JourneysResponse = Stored & {
   truncated: boolean
 }
 
-/** worker/routes/insights/retention.ts; `percentages` and `average` are percents (0–100). */
+/**
+ * worker/routes/insights/retention.ts; cohorts' `rates` and `average` are fractions 0–1, null
+ * where there is no data (a cohort of nobody, a period no complete cohort has reached).
+ */
 export type RetentionResponse = {
   range: Range
   interval: 'day' | 'week'
   mode: 'on' | 'on_or_after'
   feature: string | null
   cohorts: RetentionCohort[]
-  average: number[]
+  average: (number | null)[]
+  partial_last_period: boolean
 }
 
 export type { DropoffPoint, DropoffType, DropoffTypeSummary, FeatureValue, TierValue }

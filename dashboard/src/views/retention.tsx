@@ -78,21 +78,22 @@ export default function Retention() {
   )
 }
 
-function Heatmap(props: { cohorts: RetentionCohort[]; average: number[]; unit: string }) {
+/**
+ * Rates are fractions; null (no complete cohort yet, or a cohort of nobody) shows as "–", a
+ * period that has not begun for a cohort as an empty cell.
+ */
+function Heatmap(props: { cohorts: RetentionCohort[]; average: (number | null)[]; unit: string }) {
   const periods = props.average.length
-  const cell = (pct: number | undefined, title: string, key: number) => {
-    const share = pct === undefined ? undefined : pct / 100
-    return (
-      <td
-        key={key}
-        class={`heat${heatIsDark(share) ? ' dark' : ''}`}
-        style={{ background: heatBackground(share) }}
-        title={title}
-      >
-        {share === undefined ? '' : formatPercent(share)}
-      </td>
-    )
-  }
+  const cell = (share: number | null | undefined, title: string, key: number) => (
+    <td
+      key={key}
+      class={`heat${heatIsDark(share) ? ' dark' : ''}`}
+      style={{ background: heatBackground(share) }}
+      title={title}
+    >
+      {share === undefined ? '' : formatPercent(share)}
+    </td>
+  )
   return (
     <div class="table-wrap">
       <table class="heatmap">
@@ -116,8 +117,14 @@ function Heatmap(props: { cohorts: RetentionCohort[]; average: number[]; unit: s
           <tr class="average">
             <th scope="row">All cohorts</th>
             <td class="num">{formatCount(props.cohorts.reduce((n, c) => n + c.size, 0))}</td>
-            {props.average.map((pct, k) =>
-              cell(pct, `Average ${props.unit.toLowerCase()} ${k}`, k),
+            {props.average.map((share, k) =>
+              cell(
+                share,
+                share === null
+                  ? `Average ${props.unit.toLowerCase()} ${k}: no complete cohort with users yet`
+                  : `Average ${props.unit.toLowerCase()} ${k}`,
+                k,
+              ),
             )}
           </tr>
           {props.cohorts.map((c) => (
@@ -126,7 +133,7 @@ function Heatmap(props: { cohorts: RetentionCohort[]; average: number[]; unit: s
               <td class="num">{formatCount(c.size)}</td>
               {Array.from({ length: periods }, (_, k) =>
                 cell(
-                  c.size ? c.percentages[k] : undefined,
+                  c.rates[k],
                   k < c.retained.length
                     ? `${formatCount(c.retained[k])} of ${formatCount(c.size)}`
                     : '',

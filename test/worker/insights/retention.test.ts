@@ -80,11 +80,11 @@ describe('GET /retention', () => {
       mode: 'on',
       feature: null,
       cohorts: [
-        { start: '2026-03-02', size: 4, retained: [4, 2, 2], percentages: [100, 50, 50] },
-        { start: '2026-03-09', size: 2, retained: [2, 1], percentages: [100, 50] },
-        { start: '2026-03-16', size: 1, retained: [1], percentages: [100] },
+        { start: '2026-03-02', size: 4, retained: [4, 2, 2], rates: [1, 0.5, 0.5] },
+        { start: '2026-03-09', size: 2, retained: [2, 1], rates: [1, 0.5] },
+        { start: '2026-03-16', size: 1, retained: [1], rates: [1] },
       ],
-      average: [100, 50, 50],
+      average: [1, 0.5, 0.5],
       partial_last_period: false,
     })
   })
@@ -92,7 +92,16 @@ describe('GET /retention', () => {
   it('gives "on_or_after" retention', async () => {
     const { body } = await retention('&mode=on_or_after')
     expect(body.cohorts.map((c: any) => c.retained)).toEqual([[4, 3, 2], [2, 1], [1]])
-    expect(body.average).toEqual([100, 66.7, 50])
+    expect(body.average).toEqual([1, 0.6667, 0.5])
+  })
+
+  it('gives every rate as a fraction from 0 to 1', async () => {
+    for (const mode of ['on', 'on_or_after']) {
+      const { body } = await retention(`&mode=${mode}`)
+      const rates = [...body.average, ...body.cohorts.flatMap((c: any) => c.rates)]
+      expect(rates.length).toBeGreaterThan(0)
+      for (const r of rates) expect(r >= 0 && r <= 1, `${mode}: ${r}`).toBe(true)
+    }
   })
 
   it('gives daily cohorts', async () => {
@@ -100,11 +109,11 @@ describe('GET /retention', () => {
       `/v1/sites/${site}/retention?from=2026-03-02&to=2026-03-04&interval=day`,
       key,
     )
-    // Mar 2: u1 (back on Mar 3); Mar 3: nobody new (u8 is from February); Mar 4: u2
+    // Mar 2: u1 (back on Mar 3); Mar 3: nobody new (u8 is from February), so no rates; Mar 4: u2
     expect(body.cohorts).toEqual([
-      { start: '2026-03-02', size: 1, retained: [1, 1, 0], percentages: [100, 100, 0] },
-      { start: '2026-03-03', size: 0, retained: [0, 0], percentages: [0, 0] },
-      { start: '2026-03-04', size: 1, retained: [1], percentages: [100] },
+      { start: '2026-03-02', size: 1, retained: [1, 1, 0], rates: [1, 1, 0] },
+      { start: '2026-03-03', size: 0, retained: [0, 0], rates: [null, null] },
+      { start: '2026-03-04', size: 1, retained: [1], rates: [1] },
     ])
   })
 
