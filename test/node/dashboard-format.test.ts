@@ -29,10 +29,12 @@ describe('dashboard formatting', () => {
     expect(formatPercent(0.12345, 2)).toBe('12.35%')
   })
 
-  it('signs percentage-point differences', () => {
-    expect(formatPoints(12.46)).toBe('+12.5 pp')
-    expect(formatPoints(-3)).toBe('−3 pp')
+  it('signs a difference of rates (fractions) in percentage points', () => {
+    expect(formatPoints(0.1246)).toBe('+12.5 pp')
+    expect(formatPoints(-0.03)).toBe('−3 pp')
+    expect(formatPoints(-0.6667)).toBe('−66.7 pp')
     expect(formatPoints(0)).toBe('0 pp')
+    expect(formatPoints(null)).toBe(NONE)
   })
 
   it('writes durations the short way', () => {

@@ -8,21 +8,21 @@ const features = [
     time_spent_s: 60,
     revenue_impact: 50,
     satisfaction: 4.5,
-    retention_impact: 10,
+    retention_impact: 0.1,
   },
   {
     usage_count: 40,
     time_spent_s: 120,
     revenue_impact: null,
     satisfaction: 3.5,
-    retention_impact: 2,
+    retention_impact: 0.02,
   },
   {
     usage_count: 10,
     time_spent_s: null,
     revenue_impact: 10,
     satisfaction: null,
-    retention_impact: -5,
+    retention_impact: -0.05,
   },
 ]
 

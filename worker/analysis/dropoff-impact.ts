@@ -35,10 +35,11 @@ export type DropoffPoint = {
   priority: Priority
   top_institutions: { institution: string; dropped: number; share: number }[]
 }
+/** `drop_rate` is null for a type nobody entered. */
 export type DropoffTypeSummary = Omit<
   DropoffPoint,
-  'id' | 'type' | 'workflow' | 'step' | 'feature' | 'top_institutions'
-> & { points: number }
+  'id' | 'type' | 'workflow' | 'step' | 'feature' | 'top_institutions' | 'drop_rate'
+> & { drop_rate: number | null; points: number }
 
 const TOP = 5
 
@@ -133,7 +134,7 @@ export function typeSummaries(
     out[type] = {
       entered,
       dropped,
-      drop_rate: round(rate(dropped, entered) ?? 0, 4),
+      drop_rate: round(rate(dropped, entered), 4),
       common_reasons: reasonList(reasons),
       revenue_at_risk: round(revenue, 2),
       impact_score: worst?.impact_score ?? 0,

@@ -99,7 +99,7 @@ export function featureMeasures(
     success_rate: round(rate(u.completed, u.completed + u.failed + u.abandoned), 4),
     satisfaction: round(rate(u.rating_sum, u.ratings), 2),
     revenue_impact: round(revenueImpact(u, fu, tier), 2),
-    retention_impact: round(retentionImpact(fu, tier), 1),
+    retention_impact: round(retentionImpact(fu, tier), 4),
   }
 }
 
@@ -119,10 +119,10 @@ export function revenueImpact(
   return u.attributed + (arpuUsers - arpuOthers) * fu.users
 }
 
-/** 7-day retention of the feature's users − of the tier's other users, in percentage points. */
+/** 7-day retention of the feature's users − of the tier's other users: a fraction −1…1. */
 export function retentionImpact(fu: FeatureUsersRow | undefined, tier: TierActivityRow) {
   if (!fu) return null
   const users = rate(fu.retained, fu.eligible)
   const others = rate(tier.retained - fu.retained, tier.eligible - fu.eligible)
-  return users === null || others === null ? null : (users - others) * 100
+  return users === null || others === null ? null : users - others
 }

@@ -25,10 +25,10 @@ export function formatPercent(rate: number | null | undefined, digits = 1): stri
   return `${scaled.toFixed(digits).replace(/\.0+$/, '')}%`
 }
 
-/** A difference in percentage points, signed: 12.5 → +12.5 pp. */
-export function formatPoints(pp: number | null | undefined): string {
-  if (missing(pp)) return NONE
-  const r = Math.round(pp * 10) / 10
+/** A difference of rates (fractions) in percentage points, signed: 0.125 → +12.5 pp. */
+export function formatPoints(diff: number | null | undefined): string {
+  if (missing(diff)) return NONE
+  const r = Math.round(diff * 1000) / 10
   return `${r > 0 ? '+' : r < 0 ? '−' : ''}${Math.abs(r).toFixed(1).replace(/\.0$/, '')} pp`
 }
 

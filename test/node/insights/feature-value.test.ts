@@ -85,10 +85,10 @@ describe('feature value by tier', () => {
     expect(value().features.find((f) => f.feature === 'budgets')!.revenue_impact).toBe(50)
   })
 
-  it('gives retention impact in percentage points of users over non-users', () => {
+  it('gives retention impact as the difference of the fractions retained, users less others', () => {
     // budgets: 3/4 against (4 − 3)/(8 − 4); goals: 0/2 against 4/6
     const f = Object.fromEntries(value().features.map((x) => [x.feature, x.retention_impact]))
-    expect(f).toEqual({ budgets: 50, goals: -66.7 })
+    expect(f).toEqual({ budgets: 0.5, goals: -0.6667 })
   })
 
   it('scores, sorts and averages the features of the tier', () => {

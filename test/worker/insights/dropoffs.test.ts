@@ -109,7 +109,7 @@ describe('GET /v1/sites/:site/dropoffs', () => {
       'workflow_step',
     ])
     expect(types.integration).toMatchObject({ entered: 4, dropped: 3, drop_rate: 0.75, points: 2 })
-    expect(types.payment).toMatchObject({ entered: 0, dropped: 0, points: 0 })
+    expect(types.payment).toMatchObject({ entered: 0, dropped: 0, drop_rate: null, points: 0 })
   })
 
   it('gives a step its users, reasons and revenue at risk at their tier prices', async () => {
