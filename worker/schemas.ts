@@ -190,7 +190,12 @@ export const AlertRuleSchema = z
   })
 export type AlertRule = z.infer<typeof AlertRuleSchema>
 
-const weight = z.number().min(0).max(100).optional()
+/** A fraction, as the defaults are (DESIGN §10); only ratios between weights count. */
+const weight = z
+  .number()
+  .min(0, 'a value weight is a fraction from 0 to 1 (0.25 is 25%)')
+  .max(1, 'a value weight is a fraction from 0 to 1 (0.25 is 25%)')
+  .optional()
 const ValueWeightsSchema = z
   .object({ usage: weight, time: weight, revenue: weight, satisfaction: weight, retention: weight })
   .strict()

@@ -158,7 +158,7 @@ function TierReport(props: { tier: string; value: TierValue; weights: ValueWeigh
       numeric: true,
       value: (f) => f.retention_impact,
       cell: (f) => formatPoints(f.retention_impact),
-      title: '7-day retention of users minus non-users',
+      title: '7-day retention of users minus non-users, in percentage points',
     },
   ]
   return (
@@ -212,13 +212,15 @@ function stackLabel(parts: Record<ValueComponent, number | null>): string {
     .join(', ')
 }
 
+/** Each weight as its share of them all (weights are fractions; only their ratios count). */
 function Legend({ weights }: { weights: ValueWeights }) {
+  const total = VALUE_COMPONENTS.reduce((s, c) => s + weights[c], 0)
   return (
     <span class="legend">
       {VALUE_COMPONENTS.map((c) => (
         <span key={c} class="legend-item">
           <span class={`swatch part-${c}`} aria-hidden="true" />
-          {COMPONENT_LABEL[c]} {formatPercent(weights[c], 0)}
+          {COMPONENT_LABEL[c]} {formatPercent(total > 0 ? weights[c] / total : null, 0)}
         </span>
       ))}
     </span>

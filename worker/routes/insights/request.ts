@@ -101,13 +101,21 @@ export async function prepareAnswer(
 }
 
 /**
+ * Which release's answers a key can find: raised when answers change their units or shape
+ * (2: rates as fractions, migrations/0010), so that an answer an older Worker stored while the
+ * new one was being deployed is never served by it.
+ */
+const ANSWER_FORMAT = 2
+
+/**
  * The route, the parsed query but `refresh`, the period by name and the days it covers:
  * `period=30d` asked twice in a day is one question.
  */
 function questionKey(path: string, q: StoredQuery, r: InsightRequest): Promise<string> {
   const { period, from, to, refresh, ...rest } = q
   const named = from && to ? 'from-to' : (period ?? '30d')
-  return sha256Hex(JSON.stringify([path, Object.entries(rest).sort(), named, rollupDays(r.range)]))
+  const question = [ANSWER_FORMAT, path, Object.entries(rest).sort(), named, rollupDays(r.range)]
+  return sha256Hex(JSON.stringify(question))
 }
 
 async function findStored(r: InsightRequest, key: string) {
