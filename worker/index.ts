@@ -8,6 +8,7 @@ import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
 import admin from './routes/admin'
 import alerts from './routes/alerts'
+import audit from './routes/compliance/audit'
 import demo from './routes/demo'
 import events from './routes/events'
 import dashboard from './routes/insights/dashboard'
@@ -45,6 +46,7 @@ const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/performance', performance)
   .route('/v1/sites/:site/alerts', alerts)
   .route('/v1/sites/:site/webhook', webhook)
+  .route('/v1/sites/:site/audit', audit)
 
 app.route('/demo', demo)
 

@@ -269,6 +269,8 @@ export const SiteConfigSchema = z
       .optional(),
     success_stage: z.enum(STAGES).default('feature_usage'),
     retention_days: z.number().int().min(1).max(3650).default(395),
+    /** Audit rows are kept this long (DESIGN §10); never under a year (migrations/0011). */
+    audit_retention_days: z.number().int().min(365).max(3650).default(2555),
     /** Checked further on save and on send: https to a public host (worker/alerts/url-guard). */
     webhook_url: z
       .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
