@@ -11,14 +11,26 @@ export type Counts = { redactions: number; bots_dropped: number; rejected_events
 export type IngestMessage = {
   site_id: string
   day: string
+  /** Who sent the rows: the page (public key) or the bank's backend (secret ingest key). */
+  source: EventSource
   rows: EventRow[]
   counts?: Partial<Counts>
+  /** The message's ingest_outbox row, deleted when the rows are stored. */
+  outbox?: string
 }
+
+/** Page and backend events are deduplicated apart: each source has its own id space. */
+export type EventSource = 'client' | 'server'
 
 export type Env = {
   DB: D1Database
   /** Absent in a bare `wrangler dev` setup: ingest then writes straight to D1. */
   EVENTS?: Queue<IngestMessage>
+  /**
+   * "off" skips the D1 outbox that keeps queued events safe when the queue is not durable (the
+   * local one of `wrangler dev`); Cloudflare Queues keep a message once it is sent.
+   */
+  INGEST_OUTBOX?: string
   INGEST_LIMIT?: RateLimit
   API_LIMIT?: RateLimit
   ASSETS?: Fetcher

@@ -1,5 +1,6 @@
 /**
- * Cron work (DESIGN §2), every minute: rebuild dirty rollup days, evaluate alert rules and send
+ * Cron work (DESIGN §2), every minute: store what the ingest outbox holds that the queue never
+ * delivered (ingest/outbox.ts), rebuild dirty rollup days, evaluate alert rules and send
  * the webhooks they made, the retention purge (events older than each site's `retention_days`,
  * in bounded slices, and the rollup days that hold them; audit rows past
  * `audit_retention_days`), preparing overviews, and expiring
@@ -12,6 +13,7 @@ import { bumpDataVersionStatement, expireAnswersStatement } from './db/answers'
 import { purgeAuditLog } from './db/audit'
 import { expireDeliveriesStatements } from './db/webhooks'
 import type { Env } from './env'
+import { drainOutbox } from './ingest/outbox'
 import { utcDay } from './ingest/store'
 import { rebuildDirtyDays, type Budget } from './rollups'
 import { prepareOverview } from './routes/insights/dashboard'
@@ -24,11 +26,12 @@ import { EVENT_TYPES } from './schemas'
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
 /** Shares of D1's 1,000 queries an invocation (each statement of a batch counts). */
-const QUERIES = { rebuild: 400, alerts: 200, deliveries: 100, purge: 150, prepare: 100 }
+const QUERIES = { outbox: 50, rebuild: 400, alerts: 200, deliveries: 100, purge: 100, prepare: 100 }
 /** Naming every type lets the delete walk the (site_id, type, ts) index instead of the table. */
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
 export type JobsRun = {
+  outbox_drained: number
   rebuilt_days: number
   alert_sites: number
   webhook_messages: number
@@ -39,6 +42,10 @@ export type JobsRun = {
 /** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
 export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
   try {
+    // First, so the days of the events it stores are rebuilt in this run.
+    const outbox_drained = await drainOutbox(env.DB, now, { left: QUERIES.outbox }).catch(
+      (err) => (console.error('outbox not drained:', String(err)), 0),
+    )
     const rebuilt = await rebuildDirtyDays(env.DB, { left: QUERIES.rebuild })
     // A failing alert job must not stop the purge, nor the other way round.
     const alerts = await evaluateAlerts(
@@ -56,6 +63,7 @@ export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
     const sites = [...new Set(rebuilt.map((d) => d.site_id))]
     await prepareOverviews(env.DB, sites, { left: QUERIES.prepare })
     return {
+      outbox_drained,
       rebuilt_days: rebuilt.length,
       alert_sites: alerts.sites,
       webhook_messages: alerts.messages,
@@ -160,8 +168,9 @@ async function purgeEvents(db: D1Database, siteId: string, cutoff: number, budge
     budget.left--
     const { meta } = await db
       .prepare(
-        `DELETE FROM events WHERE site_id = ?1 AND id IN (
-           SELECT id FROM events WHERE site_id = ?1 AND type IN (${TYPES_SQL}) AND ts < ?2 LIMIT ?3)`,
+        `DELETE FROM events WHERE site_id = ?1 AND (id, source) IN (
+           SELECT id, source FROM events
+           WHERE site_id = ?1 AND type IN (${TYPES_SQL}) AND ts < ?2 LIMIT ?3)`,
       )
       .bind(siteId, cutoff, DELETE_SLICE)
       .run()

@@ -89,7 +89,12 @@ export const BatchSchema = z.object({
 })
 
 export type Rejection = { index: number; code: string; message: string }
-export type IngestResponse = { accepted: number; rejected: Rejection[] }
+/**
+ * `accepted`: events this request stored, or (a page's batch, through the queue) handed to the
+ * queue to store; `duplicates`: valid events not stored again because their id was stored before
+ * from the same source, null when queued (docs/api.md, "What a 202 guarantees").
+ */
+export type IngestResponse = { accepted: number; duplicates: number | null; rejected: Rejection[] }
 
 /** An event as stored: one column per wire field plus what the server derives (DESIGN §3). */
 export type EventRow = Omit<Event, 'props'> & {

@@ -20,7 +20,7 @@ describe('POST /v1/events', () => {
       event({ type: 'feature', feature: 'budget_tracking' }),
     ])
     expect(res.status).toBe(202)
-    expect(await res.json()).toEqual({ accepted: 2, rejected: [] })
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: null, rejected: [] })
     expect(await waitForEvents(site.id, 2)).toBe(2)
   })
 
@@ -144,7 +144,7 @@ describe('POST /v1/events', () => {
       body: { events: [revenue] },
     })
     expect(server.status).toBe(202)
-    expect(await server.json()).toEqual({ accepted: 1, rejected: [] })
+    expect(await server.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] })
     await waitForEvents(site.id, 2)
     const row = await env.DB.prepare(
       'SELECT type, value, currency, device FROM events WHERE site_id = ?1 AND id = ?2',
@@ -152,6 +152,36 @@ describe('POST /v1/events', () => {
       .bind(site.id, revenue.id)
       .first()
     expect(row).toEqual({ type: 'revenue', value: 19.99, currency: 'USD', device: null })
+  })
+
+  it("stores a backend's event beside a page's event with the same id, and counts a resend as a duplicate", async () => {
+    const site = await createSite()
+    const ingest = await createKey(site, 'ingest')
+    // Anyone who reads the page's pk_ can send an event under the id the backend will use.
+    expect((await sendBatch(site, [event({ id: 'order-42' })])).status).toBe(202)
+    await waitForEvents(site.id, 1)
+    const revenue = event({
+      id: 'order-42',
+      type: 'revenue',
+      value: 19.99,
+      currency: 'USD',
+      name: 'subscription',
+    })
+    const send = () =>
+      call('/v1/events', { method: 'POST', token: ingest, body: { events: [revenue] } })
+    expect(await (await send()).json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] })
+    // No waiting: a backend's batch is stored before the answer.
+    const { results } = await env.DB.prepare(
+      "SELECT type, value FROM events WHERE site_id = ?1 AND id = 'order-42' ORDER BY type",
+    )
+      .bind(site.id)
+      .all()
+    expect(results).toEqual([
+      { type: 'page', value: null },
+      { type: 'revenue', value: 19.99 },
+    ])
+    expect(await (await send()).json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] })
+    expect(await countEvents(site.id)).toBe(2)
   })
 
   it('refuses a public key from an origin the site does not allow, or with no origin', async () => {

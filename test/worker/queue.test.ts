@@ -56,7 +56,7 @@ function recordingDb(db: D1Database) {
 }
 
 function message(rows: EventRow[]): IngestMessage {
-  return { site_id: rows[0].site_id, day: '2026-01-01', rows }
+  return { site_id: rows[0].site_id, day: '2026-01-01', source: 'client', rows }
 }
 
 describe('storing events', () => {
@@ -73,9 +73,10 @@ describe('storing events', () => {
     const stored = await env.DB.prepare('SELECT * FROM events WHERE site_id = ?1 AND id = ?2')
       .bind(site.id, rows[7].id)
       .first()
-    expect(stored).toEqual(
-      Object.fromEntries(EVENT_COLUMNS.map((c) => [c, rows[7][c as keyof EventRow] ?? null])),
-    )
+    expect(stored).toEqual({
+      source: 'client',
+      ...Object.fromEntries(EVENT_COLUMNS.map((c) => [c, rows[7][c as keyof EventRow] ?? null])),
+    })
   })
 
   it('packs up to CHUNK_ROWS small events into one statement', async () => {
@@ -132,6 +133,7 @@ describe('the queue consumer', () => {
     const poison = {
       site_id: site.id,
       day: '2026-01-01',
+      source: 'client',
       rows: [{ ...good[0], id: null }],
     } as unknown as IngestMessage
     const bodies = [

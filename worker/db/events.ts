@@ -3,6 +3,7 @@
  * with json_each, so a statement never binds more than D1's 100 parameters however wide the
  * events are, and a 100-event batch is one statement instead of 25 four-row inserts.
  */
+import type { EventSource } from '../env'
 import type { EventRow } from '../schemas'
 
 export const EVENT_COLUMNS = [
@@ -31,9 +32,12 @@ export const EVENT_COLUMNS = [
   'device',
 ] as const
 
-/** `INSERT OR IGNORE` makes a resent or replayed event a no-op: exactly-once storage. */
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')})
-SELECT ${EVENT_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
+/**
+ * `INSERT OR IGNORE` on (site_id, id, source) makes a resent or replayed event a no-op:
+ * exactly-once storage, and a statement's `changes` count the events it stored.
+ */
+const INSERT_EVENTS = `INSERT OR IGNORE INTO events (source, ${EVENT_COLUMNS.join(', ')})
+SELECT ?2, ${EVENT_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
 FROM json_each(?1)`
 
 /** Rows per statement and bytes of JSON per statement, both well inside D1's limits. */
@@ -61,6 +65,11 @@ export function chunkRows(rows: EventRow[]): string[] {
   return chunks
 }
 
-export function insertEventStatements(db: D1Database, rows: EventRow[]): D1PreparedStatement[] {
-  return chunkRows(rows).map((json) => db.prepare(INSERT_EVENTS).bind(json))
+/** Seeds and the demo load write page events; ingest always names the source. */
+export function insertEventStatements(
+  db: D1Database,
+  rows: EventRow[],
+  source: EventSource = 'client',
+): D1PreparedStatement[] {
+  return chunkRows(rows).map((json) => db.prepare(INSERT_EVENTS).bind(json, source))
 }

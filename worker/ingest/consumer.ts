@@ -1,16 +1,29 @@
 /**
- * The queue consumer. The happy path stores a whole batch in one transaction. If that fails,
- * each message is stored alone, so one poison message is retried (and, after the queue's
- * max_retries, moved to the dead-letter queue) while the rest are acknowledged. Replays are
- * harmless: events are inserted with INSERT OR IGNORE on (site_id, id).
+ * The queue consumer. The happy path stores a whole batch in one transaction, deleting the
+ * messages' outbox rows in it. If that fails, each message is stored alone, so one poison
+ * message is retried (and, after the queue's max_retries, moved to the dead-letter queue) while
+ * the rest are acknowledged. Replays are harmless: events are inserted with INSERT OR IGNORE on
+ * (site_id, id, source). Then it drains what the queue lost (ingest/outbox.ts).
  */
+import { deleteOutboxStatement } from '../db/outbox'
 import type { Env, IngestMessage } from '../env'
+import { drainOutbox, outboxOn } from './outbox'
 import { storeMessages } from './store'
 
 export const DEAD_LETTER_QUEUE = 'stepwise-events-dlq'
+/** A drain's share of the consumer invocation's 1,000 queries. */
+const DRAIN_QUERIES = 50
 
 export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env)
+  await storeBatch(batch, env)
+  if (!outboxOn(env)) return
+  await drainOutbox(env.DB, Date.now(), { left: DRAIN_QUERIES }).catch((err) =>
+    console.error('outbox not drained:', String(err)),
+  )
+}
+
+async function storeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   try {
     await storeMessages(
       env.DB,
@@ -38,14 +51,19 @@ export function backoffSeconds(attempts: number): number {
   return Math.max(1, Math.round(base * (0.5 + Math.random())))
 }
 
+/** Kept in dead_letters, a message leaves the outbox: the drain would only fail it again. */
 async function keepDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now()
-  await env.DB.batch(
-    batch.messages.map((m) =>
+  const outbox = batch.messages
+    .map((m) => (m.body as Partial<IngestMessage> | null)?.outbox)
+    .filter((id): id is string => typeof id === 'string')
+  await env.DB.batch([
+    ...batch.messages.map((m) =>
       env.DB.prepare(
         'INSERT INTO dead_letters (queue, body, received_at) VALUES (?1, ?2, ?3)',
       ).bind(batch.queue, JSON.stringify(m.body), now),
     ),
-  )
+    ...(outbox.length ? [deleteOutboxStatement(env.DB, outbox)] : []),
+  ])
   batch.ackAll()
 }

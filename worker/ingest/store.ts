@@ -1,24 +1,31 @@
 /**
- * Storing ingest messages: the one write path, used by the queue consumer and by the
- * direct write when no queue is bound. Everything for one call goes in one D1 batch, which
- * D1 runs as a transaction: a failure leaves nothing half-written.
+ * Storing ingest messages: the one write path, used by the queue consumer, the outbox drain and
+ * the direct write (a backend's batch, or no queue bound). Everything for one call goes in one
+ * D1 batch, which D1 runs as a transaction: a failure leaves nothing half-written, and a
+ * message's outbox row goes in the same transaction as its events.
  */
 import { addCountsStatement } from '../db/counters'
 import { insertEventStatements } from '../db/events'
-import type { Counts, Env, IngestMessage } from '../env'
+import { deleteOutboxStatement, insertOutboxStatement } from '../db/outbox'
+import type { Counts, Env, EventSource, IngestMessage } from '../env'
 import { daysOf, markDirtyStatement } from '../rollups'
 import type { EventRow } from '../schemas'
 
-export async function storeMessages(db: D1Database, messages: IngestMessage[]): Promise<void> {
-  const rows: EventRow[] = []
+/**
+ * The statements that store `messages`; the first `inserts` insert events. Throws on a message
+ * that is not ours, so the queue retries and then dead-letters it rather than letting INSERT OR
+ * IGNORE drop it without a trace.
+ */
+export function storeStatements(db: D1Database, messages: IngestMessage[]) {
+  const rows = new Map<EventSource, EventRow[]>()
   const counts = new Map<string, { site_id: string; day: string; counts: Partial<Counts> }>()
+  const outbox: string[] = []
   for (const m of messages) {
-    if (!isMessage(m)) {
-      // Not ours or corrupted: fail loudly so the queue retries and then dead-letters it,
-      // rather than letting INSERT OR IGNORE drop it without a trace.
-      throw new Error('malformed ingest message')
-    }
-    rows.push(...m.rows)
+    if (!isMessage(m)) throw new Error('malformed ingest message')
+    const sourceRows = rows.get(m.source) ?? []
+    sourceRows.push(...m.rows)
+    rows.set(m.source, sourceRows)
+    if (m.outbox) outbox.push(m.outbox)
     if (!m.counts) continue
     const key = `${m.site_id}|${m.day}`
     const sum = counts.get(key) ?? { site_id: m.site_id, day: m.day, counts: {} }
@@ -27,17 +34,29 @@ export async function storeMessages(db: D1Database, messages: IngestMessage[]): 
     }
     counts.set(key, sum)
   }
+  const inserts = [...rows].flatMap(([source, r]) => insertEventStatements(db, r, source))
   const statements = [
-    ...insertEventStatements(db, rows),
+    ...inserts,
     ...[...counts.values()].map((c) => addCountsStatement(db, c.site_id, c.day, c.counts)),
-    ...daysOf(rows).map((d) => markDirtyStatement(db, d.site_id, d.day)),
+    ...daysOf([...rows.values()].flat()).map((d) => markDirtyStatement(db, d.site_id, d.day)),
+    ...(outbox.length ? [deleteOutboxStatement(db, outbox)] : []),
   ]
-  if (statements.length) await db.batch(statements)
+  return { statements, inserts: inserts.length }
+}
+
+/** Stores `messages` in one transaction; returns how many events were new (not duplicates). */
+export async function storeMessages(db: D1Database, messages: IngestMessage[]): Promise<number> {
+  const { statements, inserts } = storeStatements(db, messages)
+  if (!statements.length) return 0
+  const results = await db.batch(statements)
+  return results.slice(0, inserts).reduce((n, r) => n + r.meta.changes, 0)
 }
 
 function isMessage(m: IngestMessage): boolean {
   return (
     typeof m?.site_id === 'string' &&
+    (m.source === 'client' || m.source === 'server') &&
+    (m.outbox === undefined || typeof m.outbox === 'string') &&
     Array.isArray(m.rows) &&
     m.rows.every(
       (r) =>
@@ -52,14 +71,34 @@ function isMessage(m: IngestMessage): boolean {
 /** A queue message may be 128 KB; a 64 KB request grows a little once rows carry site and device. */
 const MESSAGE_MAX_BYTES = 100_000
 
-/** Hands one request's rows and counts to the queue, or stores them at once without a queue. */
-export async function dispatch(env: Env, message: IngestMessage): Promise<void> {
-  if (!message.rows.length && !message.counts) return
+/**
+ * Hands one request's rows and counts over. A backend's batch (low volume) and any batch when no
+ * queue is bound are stored before the answer: returns how many events were new. A page's batch
+ * goes to the queue: returns null, since its duplicates are only known once stored. Unless
+ * INGEST_OUTBOX is "off", each queue message is first written to the outbox, so the events are in
+ * D1 before the 202 whatever the queue then does with the message.
+ */
+export async function dispatch(env: Env, message: IngestMessage): Promise<number | null> {
+  if (!message.rows.length && !message.counts) return 0
   const messages = splitBySize(message)
-  if (!env.EVENTS) return storeMessages(env.DB, messages)
-  // A request is at most 64 KB, so this is one or two messages: far inside sendBatch's
-  // 100 messages and 256 KB.
-  await env.EVENTS.sendBatch(messages.map((body) => ({ body, contentType: 'json' })))
+  if (!env.EVENTS || message.source === 'server') return storeMessages(env.DB, messages)
+  if (env.INGEST_OUTBOX === 'off') {
+    await sendToQueue(env.EVENTS, messages)
+    return null
+  }
+  const now = Date.now()
+  const kept = messages.map((m) => ({ ...m, outbox: crypto.randomUUID() }))
+  await env.DB.batch(kept.map(({ outbox, ...m }) => insertOutboxStatement(env.DB, outbox, m, now)))
+  // Kept already: if the queue refuses them, the outbox drain stores them (ingest/outbox.ts).
+  await sendToQueue(env.EVENTS, kept).catch((err) =>
+    console.error('queue send failed; the outbox keeps the events', String(err)),
+  )
+  return null
+}
+
+/** A request is at most 64 KB: one or two messages, far inside sendBatch's 100 and 256 KB. */
+function sendToQueue(queue: Queue<IngestMessage>, messages: IngestMessage[]) {
+  return queue.sendBatch(messages.map((body) => ({ body, contentType: 'json' })))
 }
 
 function splitBySize(message: IngestMessage): IngestMessage[] {
@@ -68,7 +107,7 @@ function splitBySize(message: IngestMessage): IngestMessage[] {
   for (const row of message.rows) {
     const size = JSON.stringify(row).length + 1
     if (bytes + size > MESSAGE_MAX_BYTES && parts.at(-1)!.rows.length) {
-      parts.push({ site_id: message.site_id, day: message.day, rows: [] })
+      parts.push({ site_id: message.site_id, day: message.day, source: message.source, rows: [] })
       bytes = 0
     }
     parts.at(-1)!.rows.push(row)

@@ -1,7 +1,8 @@
 /**
  * `POST /v1/events`: the collector (DESIGN §3, §5). Validates the envelope (400 if it is not
  * a batch), authenticates by public key + origin or by secret ingest key, rate limits, drops
- * bots, judges each event alone, and hands the good ones to the queue.
+ * bots, judges each event alone, and hands the good ones over: a page's to the queue (through
+ * the outbox), a backend's straight to D1 (ingest/store.ts `dispatch`).
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -129,10 +130,11 @@ events.post(
       await dispatch(c.env, {
         site_id: siteId,
         day,
+        source: 'client',
         rows: [],
         counts: { bots_dropped: batch.events.length },
       })
-      return c.json({ accepted: 0, rejected: [] } satisfies IngestResponse, 202)
+      return c.json({ accepted: 0, duplicates: 0, rejected: [] } satisfies IngestResponse, 202)
     }
 
     const { rows, rejected, redactions } = validateEvents(batch.events, {
@@ -144,17 +146,22 @@ events.post(
     })
     const counts =
       redactions || rejected.length ? { redactions, rejected_events: rejected.length } : undefined
-    // A beacon's page is gone before we answer; waitUntil keeps the hand-off to the queue
-    // alive even if the client disconnects.
-    const handOff = dispatch(c.env, { site_id: siteId, day, rows, counts })
+    // A beacon's page is gone before we answer; waitUntil keeps the hand-off alive even if the
+    // client disconnects. A backend's batch is stored before the answer, so its counts are exact.
+    const source = token ? 'server' : 'client'
+    const handOff = dispatch(c.env, { site_id: siteId, day, source, rows, counts })
     c.executionCtx.waitUntil(handOff)
-    await handOff
+    const stored = await handOff
     if (!rows.length) {
       throw new ApiError(400, 'invalid_events', `All ${rejected.length} events were rejected`, {
         rejected,
       })
     }
-    return c.json({ accepted: rows.length, rejected } satisfies IngestResponse, 202)
+    const duplicates = stored === null ? null : rows.length - stored
+    return c.json(
+      { accepted: stored ?? rows.length, duplicates, rejected } satisfies IngestResponse,
+      202,
+    )
   },
 )
 

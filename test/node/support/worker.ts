@@ -16,6 +16,8 @@ const WRANGLER = join(process.cwd(), 'node_modules', '.bin', 'wrangler')
 export type RunningWorker = {
   url: string
   stop: () => Promise<void>
+  /** SIGKILLs wrangler and workerd at once, as a crash would (needs `group: true`). */
+  crash: () => Promise<void>
   /** Everything wrangler dev printed so far, for diagnosing a failure. */
   output: () => string
   /** Runs a read-only query against the Worker's local D1. */
@@ -37,11 +39,17 @@ export async function freePort(): Promise<number> {
 /**
  * `state`: a --persist-to folder to use (and keep); by default a fresh one, removed on stop.
  * `vars`: more Worker variables (e.g. DEV_ALLOW_LOCAL_WEBHOOKS).
+ * `group`: run wrangler in its own process group, so `crash()` can kill it with its workerd.
  */
 export async function startWorker({
   state,
   vars = {},
-}: { state?: string; vars?: Record<string, string> } = {}): Promise<RunningWorker> {
+  group = false,
+}: {
+  state?: string
+  vars?: Record<string, string>
+  group?: boolean
+} = {}): Promise<RunningWorker> {
   const keep = Boolean(state)
   state ??= newStateDir()
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }
@@ -62,7 +70,7 @@ export async function startWorker({
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       '--show-interactive-dev-session=false',
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: group },
   )
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
@@ -84,6 +92,13 @@ export async function startWorker({
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))
       if (!keep) rmSync(state, { recursive: true, force: true })
+    },
+    crash: async () => {
+      db?.close()
+      db = undefined
+      const exited = new Promise((r) => child.once('exit', r))
+      process.kill(-child.pid!, 'SIGKILL')
+      await exited
     },
     createSite: async (allowedOrigins) => {
       const res = await fetch(`${url}/v1/admin/sites`, {

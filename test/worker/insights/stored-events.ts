@@ -18,7 +18,7 @@ export async function store(siteId: string, events: StoredEvent[]): Promise<void
     (e) => ({ site_id: siteId, id: `ev${++seq}`, received_at: e.ts, ...e }) as EventRow,
   )
   const day = new Date(rows[0].ts).toISOString().slice(0, 10)
-  await storeMessages(env.DB, [{ site_id: siteId, day, rows }])
+  await storeMessages(env.DB, [{ site_id: siteId, day, source: 'client', rows }])
 }
 
 /**
