@@ -22,13 +22,15 @@ import performance from './routes/insights/performance'
 import retention from './routes/insights/retention'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
+import reference from './routes/reference'
 import siteConfig from './routes/site-config'
 import webhook from './routes/webhook'
 import whoami from './routes/whoami'
 import { runJobs } from './scheduled'
 
-const app = new Hono<AppEnv>()
+export const app = new Hono<AppEnv>()
   .get('/v1/health', (c) => c.json({ ok: true }))
+  .route('/', reference)
   .route('/v1/events', events)
   .route('/v1/admin', admin)
   .route('/v1/whoami', whoami)

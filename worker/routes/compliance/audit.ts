@@ -11,7 +11,7 @@ import { ApiError, parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { calendarDay, cursorOf, dayRange } from './query'
 
-const AuditQuerySchema = z
+export const AuditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: cursorOf(

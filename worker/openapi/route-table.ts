@@ -1,0 +1,422 @@
+/**
+ * Every route of the API, once: who may call it, the zod schemas its query and body are parsed
+ * with (imported from where the route parses them, never copied), what it answers and which
+ * errors it can give. The OpenAPI document (`GET /v1/openapi.json`), the `/docs` page, the
+ * authorization matrix test and the body fuzz test are all generated from this table, and a
+ * test fails when it and the app's real routes disagree.
+ */
+import type { z } from 'zod'
+import { FunnelBodySchema, FunnelQuerySchema } from '../routes/insights/funnel'
+import { QuerySchema as DashboardQuery } from '../routes/insights/dashboard'
+import { QuerySchema as DropoffsQuery } from '../routes/insights/dropoffs'
+import { QuerySchema as FeatureValueQuery } from '../routes/insights/feature-value'
+import { JourneysQuerySchema } from '../routes/insights/journeys'
+import { QuerySchema as LiveQuery } from '../routes/insights/live'
+import { QuerySchema as OpportunitiesQuery } from '../routes/insights/opportunities'
+import { QuerySchema as PerformanceQuery } from '../routes/insights/performance'
+import { RetentionQuerySchema } from '../routes/insights/retention'
+import { QuerySchema as WorkflowsQuery } from '../routes/insights/workflows'
+import { ListQuery as DeliveriesQuery, SnoozeBody } from '../routes/alerts'
+import { AuditQuerySchema } from '../routes/compliance/audit'
+import {
+  BatchSchema,
+  CreateKeySchema,
+  CreateSiteSchema,
+  EventSchema,
+  SiteConfigSchema,
+  ROLES,
+  slug,
+} from '../schemas'
+
+export type Role = (typeof ROLES)[number]
+
+/**
+ * `none`: anyone. `admin_token`: the Worker's ADMIN_TOKEN (operators). `public_or_ingest`: the
+ * site's public key in the body from an allowed origin, or a secret `ingest` key. A role list:
+ * a secret key with one of these roles — of the site in the path, when the path names one.
+ */
+export type Auth = 'none' | 'admin_token' | 'public_or_ingest' | readonly Role[]
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429
+
+export type RouteSpec = {
+  method: 'get' | 'post' | 'patch' | 'delete' | 'options'
+  /** OpenAPI style: `/v1/sites/{site}/keys/{id}`. */
+  path: string
+  tag: 'Ingest' | 'Operator' | 'Site' | 'Insights' | 'Alerts' | 'Compliance' | 'Reference'
+  summary: string
+  /** Behaviour worth knowing beyond the schemas: what a field means, what is checked after. */
+  description?: string
+  auth: Auth
+  /** Path parameters parsed by a schema (the rest are plain strings). */
+  params?: Record<string, z.ZodType>
+  query?: z.ZodType
+  body?: z.ZodType
+  /** A top-level array of the body whose items are judged one by one (a bad one is rejected). */
+  items?: { field: string; schema: z.ZodType }
+  /** A body the schema accepts: shown on /docs, and the starting point the fuzz test mutates. */
+  example?: unknown
+  status: 200 | 201 | 202 | 204
+  /** Media types of the success answer; JSON unless said. */
+  produces?: string[]
+  /** The success answer, in words and field names (the shapes are not schemas yet). */
+  returns: string
+  /** Errors beyond those the auth, query and body imply (see `errorsOf`). */
+  errors?: ErrorStatus[]
+}
+
+const READ: readonly Role[] = ['read', 'admin']
+const ADMIN: readonly Role[] = ['admin']
+const SITE = '/v1/sites/{site}'
+
+const insight = (
+  path: string,
+  summary: string,
+  query: z.ZodType,
+  returns: string,
+  extra: Partial<RouteSpec> = {},
+): RouteSpec => ({
+  method: 'get',
+  path: `${SITE}/${path}`,
+  tag: 'Insights',
+  summary,
+  auth: READ,
+  query,
+  status: 200,
+  returns,
+  ...extra,
+})
+
+const STORED =
+  'The answer is kept and served again for the same question while it is under 5 minutes old ' +
+  'and nothing it was computed from changed; `refresh=1` recomputes.'
+
+export const ROUTES: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/v1/health',
+    tag: 'Reference',
+    summary: 'Liveness check',
+    auth: 'none',
+    status: 200,
+    returns: '`{ok: true}`',
+  },
+  {
+    method: 'get',
+    path: '/v1/openapi.json',
+    tag: 'Reference',
+    summary: 'This API as an OpenAPI 3.1 document',
+    description: 'Generated from the zod schemas that validate the requests; rendered at /docs.',
+    auth: 'none',
+    status: 200,
+    returns: 'the OpenAPI document',
+  },
+  {
+    method: 'options',
+    path: '/v1/events',
+    tag: 'Ingest',
+    summary: 'CORS preflight for the collector',
+    description:
+      'Answers any origin: a preflight carries no site. The POST itself is refused unless its ' +
+      "site's allowed_origins has the origin.",
+    auth: 'none',
+    status: 204,
+    returns: 'no body; CORS headers',
+  },
+  {
+    method: 'post',
+    path: '/v1/events',
+    tag: 'Ingest',
+    summary: 'Send a batch of events',
+    description:
+      'From a page: `site` is the public key and the Origin must be in allowed_origins (client ' +
+      'event types only). From a backend: a secret `ingest` key, any type, `site` may be left ' +
+      'out. text/plain (what sendBeacon sends) or application/json, at most 64 KB. The envelope ' +
+      'is validated as a whole; each event is judged alone, and a bad one is listed in ' +
+      '`rejected` while the rest are accepted.',
+    auth: 'public_or_ingest',
+    body: BatchSchema,
+    items: { field: 'events', schema: EventSchema },
+    example: { events: [{ id: 'evt-1', type: 'page', ts: 1767225600000, path: '/accounts' }] },
+    status: 202,
+    returns: '`{accepted, rejected: [{index, code, message}]}`',
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sites',
+    tag: 'Operator',
+    summary: 'Create a site with its public key and first admin key',
+    auth: 'admin_token',
+    body: CreateSiteSchema,
+    example: { name: 'Acme Bank', allowed_origins: ['https://app.acme-bank.example'] },
+    status: 201,
+    returns:
+      '`{site, public_key, admin_key: {id, role, name, prefix, created_at, key}, config}`; the key is shown only here',
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/jobs/run',
+    tag: 'Operator',
+    summary: 'Run the cron jobs now',
+    description:
+      'Rollups of changed days, alerts and webhooks, the retention purge, prepared overviews.',
+    auth: 'admin_token',
+    status: 200,
+    returns: 'what each job did, e.g. `{rebuilt_days, purged_events, …}`',
+  },
+  {
+    method: 'get',
+    path: '/v1/whoami',
+    tag: 'Site',
+    summary: 'The site and role of a secret key',
+    auth: ['ingest', 'read', 'admin'],
+    status: 200,
+    returns: '`{key: {id, role}, site: {id, name}}`',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/config`,
+    tag: 'Site',
+    summary: "The site's configuration and public key",
+    auth: READ,
+    status: 200,
+    returns: '`{site: {id, name}, public_key, config}`',
+    errors: [404],
+  },
+  {
+    method: 'patch',
+    path: `${SITE}/config`,
+    tag: 'Site',
+    summary: 'Replace top-level config fields',
+    description:
+      'Names the top-level fields to replace; the merged config is validated as a whole, so a ' +
+      'PATCH never leaves an invalid config. A webhook_url must be https to a public host; the ' +
+      'first one saved answers its signing secret, this once.',
+    auth: ADMIN,
+    body: SiteConfigSchema,
+    example: { min_sample: 30, currency: 'USD' },
+    status: 200,
+    returns: '`{config, webhook_secret?}`',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${SITE}/keys`,
+    tag: 'Site',
+    summary: 'Create a secret key',
+    auth: ADMIN,
+    body: CreateKeySchema,
+    example: { role: 'read', name: 'BI export' },
+    status: 201,
+    returns: '`{id, role, name, prefix, created_at, revoked_at, key}`; the key is shown only here',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/keys`,
+    tag: 'Site',
+    summary: "The site's keys (never the secrets)",
+    auth: ADMIN,
+    status: 200,
+    returns: '`{keys: [{id, role, name, prefix, created_at, revoked_at}]}`',
+  },
+  {
+    method: 'delete',
+    path: `${SITE}/keys/{id}`,
+    tag: 'Site',
+    summary: 'Revoke a key',
+    auth: ADMIN,
+    status: 200,
+    returns: '`{id, revoked: true}`',
+    errors: [404, 409],
+  },
+  {
+    method: 'post',
+    path: `${SITE}/webhook/secret`,
+    tag: 'Alerts',
+    summary: 'Rotate the webhook signing secret',
+    description: 'The new `whsec_` secret is shown this once; the old one still signs for 24 h.',
+    auth: ADMIN,
+    status: 200,
+    returns: '`{secret, previous_valid_until}`',
+  },
+  insight(
+    'dashboard',
+    'The overview: KPIs, daily series, top opportunities, worst drop-offs',
+    DashboardQuery,
+    '`{period, truncated, kpis, series, top_opportunities, worst_dropoffs, workflows, computed_at}`',
+    { description: STORED },
+  ),
+  insight(
+    'live',
+    'The last 5 minutes from raw events',
+    LiveQuery,
+    '`{window_s, from, to, events, active_users, sessions, by_type, per_minute}`',
+  ),
+  insight(
+    'features/value',
+    'Feature value by tier (DESIGN §7.1)',
+    FeatureValueQuery,
+    '`{period, weights, tiers: {<tier>: {average_value_score, features, top_features}}, computed_at}`',
+    { description: STORED },
+  ),
+  insight(
+    'workflows',
+    "Every workflow's outcomes and steps (DESIGN §7.2)",
+    WorkflowsQuery,
+    '`{period, truncated, workflows: [{name, started, completed, completion_rate, steps, …}]}`',
+  ),
+  insight(
+    'workflows/{name}',
+    'One workflow with its common paths and breakdowns',
+    WorkflowsQuery,
+    '`{period, truncated, workflow: {…, common_paths, breakdown}}`',
+    { params: { name: slug }, errors: [404] },
+  ),
+  {
+    ...insight(
+      'funnel',
+      'An ad-hoc funnel over raw events (DESIGN §7.3)',
+      FunnelQuerySchema,
+      '`{range, window, order, by, steps: [{count, conversion_from_start, conversion_from_previous, median_time_to_convert_s, …}], breakdown, events_scanned, truncated}`',
+    ),
+    method: 'post',
+    body: FunnelBodySchema,
+    example: {
+      steps: [
+        { type: 'step', workflow: 'account_linking', step: 'start' },
+        { type: 'step', workflow: 'account_linking', step: 'complete' },
+      ],
+      window: '1d',
+    },
+  },
+  insight(
+    'journeys',
+    'Journey stages, transitions, conversion points and drop-offs (DESIGN §7.4)',
+    JourneysQuerySchema,
+    '`{range, journey, journeys, success_rate, stages, transitions, conversion_points, dropoffs, truncated, computed_at}`',
+    { description: STORED },
+  ),
+  insight(
+    'retention',
+    'Retention cohorts (DESIGN §7.5)',
+    RetentionQuerySchema,
+    '`{range, interval, mode, feature, cohorts, average, partial_last_period}`',
+  ),
+  insight(
+    'dropoffs',
+    'Drop-off points of all seven types, worst first (DESIGN §7.6)',
+    DropoffsQuery,
+    '`{period, truncated, types, points, computed_at}`',
+    { description: STORED },
+  ),
+  insight(
+    'opportunities',
+    'Improvement opportunities by priority (DESIGN §7.7)',
+    OpportunitiesQuery,
+    '`{period, truncated, opportunities: [{id, kind, title, evidence, improvement_potential, priority_score, …}], computed_at}`',
+    { description: STORED },
+  ),
+  insight(
+    'performance',
+    'Bank-connection and feature health (DESIGN §7.8)',
+    PerformanceQuery,
+    '`{period, granularity, filters, min_sample, thresholds, overall, by_institution, by_feature, custom_metrics, series, computed_at}`',
+    { description: STORED },
+  ),
+  {
+    method: 'get',
+    path: `${SITE}/alerts`,
+    tag: 'Alerts',
+    summary: "Alert rules, each series' state, and the webhook endpoint",
+    auth: READ,
+    status: 200,
+    returns: '`{webhook, evaluated_at, rules: [{id, metric, …, snoozed_until, series}]}`',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/alerts/deliveries`,
+    tag: 'Alerts',
+    summary: 'Webhook messages with their attempts, newest first',
+    auth: READ,
+    query: DeliveriesQuery,
+    status: 200,
+    returns: '`{deliveries: [{id, type, status, attempts, attempts_log, body, …}], next_cursor}`',
+  },
+  {
+    method: 'post',
+    path: `${SITE}/alerts/test`,
+    tag: 'Alerts',
+    summary: 'Send a test webhook now',
+    auth: ADMIN,
+    status: 200,
+    returns: '`{delivery}`',
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: `${SITE}/alerts/deliveries/{id}/redeliver`,
+    tag: 'Alerts',
+    summary: 'Send a webhook message again now',
+    auth: ADMIN,
+    status: 200,
+    returns: '`{delivery}`',
+    errors: [404, 409],
+  },
+  {
+    method: 'post',
+    path: `${SITE}/alerts/{rule}/snooze`,
+    tag: 'Alerts',
+    summary: 'Snooze an alert rule',
+    auth: ADMIN,
+    body: SnoozeBody,
+    example: { for: '2h' },
+    status: 200,
+    returns: '`{rule, snoozed_until}`',
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: `${SITE}/alerts/{rule}/snooze`,
+    tag: 'Alerts',
+    summary: 'End an alert rule’s snooze',
+    auth: ADMIN,
+    status: 200,
+    returns: '`{rule, snoozed_until: null}`',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/audit`,
+    tag: 'Compliance',
+    summary: 'The audit log, newest first',
+    description:
+      'Every admin action and every read or export of one user or of raw events, with the key ' +
+      'that did it. Append-only; kept for config audit_retention_days. A user is named by the ' +
+      'SHA-256 of their uid, never the uid.',
+    auth: ADMIN,
+    query: AuditQuerySchema,
+    status: 200,
+    returns: '`{entries: [{id, at, key_id, action, target, details}], next_cursor}`',
+  },
+]
+
+/** Every error a route can answer: those its auth, parameters, query and body imply, and its own. */
+export function errorsOf(route: RouteSpec): ErrorStatus[] {
+  const codes = new Set<ErrorStatus>(route.errors)
+  if (route.query || route.body || route.params) codes.add(400)
+  // JSON of at most 256 KB (the collector: text/plain or JSON of at most 64 KB).
+  if (route.body) codes.add(413).add(415)
+  const { auth } = route
+  if (auth === 'admin_token') {
+    codes.add(401).add(403) // 403: no ADMIN_TOKEN is set on this Worker
+  } else if (auth === 'public_or_ingest') {
+    codes.add(401).add(403)
+  } else if (auth !== 'none') {
+    codes.add(401)
+    if (route.path.includes('{site}') || auth.length < ROLES.length) codes.add(403)
+  }
+  // Every call is limited per client address, and per key where there is one; the collector
+  // per key or per site and browser. Only the preflight is not.
+  if (route.method !== 'options') codes.add(429)
+  return [...codes].sort((a, b) => a - b)
+}
