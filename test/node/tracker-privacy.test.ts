@@ -57,6 +57,29 @@ describe('privacy', () => {
     expect(JSON.stringify(page.storage)).not.toContain('jane.doe')
   })
 
+  it('redacts card numbers however they are grouped, and lower-case IBANs whole', async () => {
+    const sw = await page.loadTracker()
+    const cards = {
+      dots: '4000.0566.5566.5556',
+      underscores: '4000_0566_5566_5556',
+      slashes: '4000/0566/5566/5556',
+      spaces: 'paid 4000  0566  5566  5556 ok',
+      amex: '3782 822463 10005',
+      iban: 'to gb82west12345698765432',
+    }
+    sw('feature', 'budget_tracking', { props: { ...cards, date: '2026-12-03/2026-12-04' } })
+    await page.wait(2000)
+    expect(page.events()[1].props).toEqual({
+      dots: '[redacted]',
+      underscores: '[redacted]',
+      slashes: '[redacted]',
+      spaces: 'paid [redacted] ok',
+      amex: '[redacted]',
+      iban: 'to [redacted]',
+      date: '2026-12-03/2026-12-04',
+    })
+  })
+
   it.each([
     ['Do-Not-Track', (p: Page) => (p.navigator.doNotTrack = '1')],
     ['Global Privacy Control', (p: Page) => (p.navigator.globalPrivacyControl = true)],

@@ -4,7 +4,8 @@
  */
 import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
-import { REDACTED, redactStrict } from './pii'
+import { REDACTED } from './pii'
+import { redactStrict } from './pii-strict'
 
 export const MAX_AGE_MS = 7 * 86_400_000
 export const MAX_FUTURE_MS = 5 * 60_000
