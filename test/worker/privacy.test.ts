@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { redact } from '../../worker/ingest/pii'
 import { redactStrict } from '../../worker/ingest/pii-strict'
 import { rebuildDay } from '../../worker/rollups'
-import { call, createKey, createSite, event, sendBatch, settle, waitForEvents } from './helpers'
+import {
+  BROWSER_UA,
+  ORIGIN,
+  call,
+  createKey,
+  createSite,
+  event,
+  sendBatch,
+  settle,
+  waitForEvents,
+} from './helpers'
 import { ORDINARY, PLANTED } from './pii-forms'
 
 async function counters(siteId: string) {
@@ -343,5 +353,83 @@ describe('PII in any spelling', () => {
     }
     await settle(site.id)
     expect((await counters(site.id))?.redactions ?? 0).toBe(0)
+  })
+})
+
+type IngestBody = { accepted?: number; rejected?: { index: number; code: string }[] }
+/** Each event's rejection code, or 'ok' for the accepted ones. */
+async function codes(res: Response, n: number): Promise<string[]> {
+  const body = (await res.json()) as IngestBody & {
+    error?: { details: { rejected: { index: number; code: string }[] } }
+  }
+  const rejected = body.rejected ?? body.error!.details.rejected
+  return Array.from({ length: n }, (_, i) => rejected.find((r) => r.index === i)?.code ?? 'ok')
+}
+
+describe('numbers and names', () => {
+  it('rejects a numeric value that is a card number', async () => {
+    const site = await createSite()
+    const res = await sendBatch(site, [
+      event({ type: 'metric', name: 'latency_ms', value: 4000056655665556 }),
+      event({ type: 'metric', name: 'latency_ms', value: 378282246310005 }),
+      event({ type: 'metric', name: 'latency_ms', value: 840 }),
+    ])
+    expect(await codes(res, 3)).toEqual(['pii_in_value', 'pii_in_value', 'ok'])
+  })
+
+  it('rejects values beyond ±1e9, so a revenue of 1.7e308 cannot turn the revenue KPI null', async () => {
+    const site = await createSite()
+    const ingest = await createKey(site, 'ingest')
+    const revenue = (value: number) => event({ type: 'revenue', value, currency: 'USD' })
+    const res = await call('/v1/events', {
+      method: 'POST',
+      token: ingest,
+      body: {
+        events: [
+          revenue(100),
+          revenue(1.7e308),
+          revenue(-2e9),
+          event({ type: 'metric', name: 'latency_ms', value: 1e9 }),
+        ],
+      },
+    })
+    expect(await codes(res, 4)).toEqual(['ok', 'value_out_of_range', 'value_out_of_range', 'ok'])
+    await waitForEvents(site.id, 2)
+    const { results } = await env.DB.prepare('SELECT day FROM rollup_dirty WHERE site_id = ?1')
+      .bind(site.id)
+      .all<{ day: string }>()
+    for (const { day } of results) await rebuildDay(env.DB, site.id, day)
+    const read = await createKey(site, 'read')
+    const dashboard = await call(`/v1/sites/${site.id}/dashboard`, { token: read })
+    expect(((await dashboard.json()) as { kpis: { revenue: number } }).kpis.revenue).toBe(100)
+  })
+
+  it('rejects NUL and lone surrogates in any string field', async () => {
+    const site = await createSite()
+    const events = [
+      event({ tier: 'free\u0000' }),
+      event({ path: '/a\u0000b' }),
+      event({ uid: 'u\uD800' }),
+      event({ sid: '\uDC00s' }),
+      event({ props: { ['k\u0000']: 'x' } }),
+      event({ props: { note: 'x\uDBFF' } }),
+      event({ type: 'conversion', name: 'signup\u0000' }),
+      event({ tier: 'pr\uD83D\uDE00mium' }),
+    ]
+    expect(await codes(await sendBatch(site, events), events.length)).toEqual([
+      ...Array(7).fill('invalid_characters'),
+      'ok',
+    ])
+  })
+
+  it('refuses a props key __proto__ rather than dropping it silently', async () => {
+    const site = await createSite()
+    const raw = `{"id":"proto","type":"page","ts":${Date.now()},"uid":"u1","path":"/","props":{"__proto__":"x"}}`
+    const res = await call('/v1/events', {
+      method: 'POST',
+      raw: `{"site":"${site.pk}","events":[${raw}]}`,
+      headers: { 'content-type': 'text/plain', origin: ORIGIN, 'user-agent': BROWSER_UA },
+    })
+    expect(await codes(res, 1)).toEqual(['invalid_event'])
   })
 })

@@ -4,7 +4,7 @@
  */
 import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
-import { REDACTED } from './pii'
+import { REDACTED, isCard } from './pii'
 import { redactStrict } from './pii-strict'
 
 export const MAX_AGE_MS = 7 * 86_400_000
@@ -27,6 +27,8 @@ const NOT_TEXT = new Set(['type', 'ts', 'status', 'stage', 'currency', 'value'])
 const IDENTIFIERS = ['id', 'uid', 'sid', 'run'] as const
 /** Integers this long are account or card numbers, not measurements. */
 const LONG_INTEGER = 10_000_000
+/** No duration, latency, rating or amount comes near it; sums of values stay finite. */
+export const MAX_VALUE = 1e9
 
 export function validateEvents(raw: unknown[], ctx: Context) {
   const rows: EventRow[] = []
@@ -34,6 +36,8 @@ export function validateEvents(raw: unknown[], ctx: Context) {
   let redactions = 0
   const ids = new Set<string>()
   raw.forEach((input, index) => {
+    const unreadable = beforeParse(input)
+    if (unreadable) return rejected.push({ index, ...unreadable })
     const parsed = EventSchema.safeParse(input)
     if (!parsed.success) {
       return rejected.push({ index, code: 'invalid_event', message: describe(parsed.error) })
@@ -46,6 +50,30 @@ export function validateEvents(raw: unknown[], ctx: Context) {
     rows.push(row)
   })
   return { rows, rejected, redactions }
+}
+
+/** NUL, or half of a surrogate pair: not text, and no column or reader should have to take it. */
+const NOT_TEXT_CHARACTER =
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** What the schema cannot say: characters that are not text, and a props key it would drop. */
+function beforeParse(input: unknown): Omit<Rejection, 'index'> | undefined {
+  if (!input || typeof input !== 'object') return
+  for (const [field, v] of Object.entries(input)) {
+    const props = field === 'props' && v && typeof v === 'object' ? Object.entries(v) : []
+    if (
+      (typeof v === 'string' && NOT_TEXT_CHARACTER.test(v)) ||
+      props.some(([k, p]) => NOT_TEXT_CHARACTER.test(k + (typeof p === 'string' ? p : '')))
+    ) {
+      return {
+        code: 'invalid_characters',
+        message: `${field} holds a NUL character or a lone surrogate; send valid Unicode text`,
+      }
+    }
+    if (props.some(([k]) => k === '__proto__')) {
+      return { code: 'invalid_event', message: 'props: "__proto__" cannot be a props key' }
+    }
+  }
 }
 
 function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index'> | undefined {
@@ -68,6 +96,19 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
     return {
       code: 'ts_out_of_range',
       message: 'ts must be within the last 7 days and at most 5 minutes ahead',
+    }
+  }
+  if (e.value !== undefined && Number.isInteger(e.value) && isCard(String(Math.abs(e.value)))) {
+    return {
+      code: 'pii_in_value',
+      message:
+        'value looks like a card number; send a measurement or an amount, never a number that identifies a card or account',
+    }
+  }
+  if (e.value !== undefined && !(Math.abs(e.value) <= MAX_VALUE)) {
+    return {
+      code: 'value_out_of_range',
+      message: `value must be between -${MAX_VALUE} and ${MAX_VALUE}`,
     }
   }
   if (e.feature && !ctx.features.includes(e.feature)) {
