@@ -45,7 +45,8 @@ export function featureValueByTier(
   const rank = (t: string) => (tierOrder.includes(t) ? tierOrder.indexOf(t) : tierOrder.length)
   names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
 
-  const out: Record<string, TierValue> = {}
+  // Tier names are the sender's: `__proto__` must be a key like any other.
+  const out: Record<string, TierValue> = Object.create(null)
   for (const tier of names) {
     const total = tierOf.get(tier) ?? { tier, users: 0, revenue: 0, eligible: 0, retained: 0 }
     const rows = usage.filter((u) => u.tier === tier && (u.uses > 0 || u.users > 0))

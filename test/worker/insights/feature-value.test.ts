@@ -106,4 +106,25 @@ describe('GET /v1/sites/:site/features/value', () => {
     )
     expect(tiers.plus.features.map((f: { feature: string }) => f.feature)).toEqual(['goal_setting'])
   })
+
+  it('keeps tiers named __proto__ and constructor', async () => {
+    const { site, read } = await siteWith()
+    const use = (uid: string, tier: string): Ev => ({
+      type: 'feature',
+      ts: BASE,
+      uid,
+      tier,
+      feature: 'budget_tracking',
+      status: 'completed',
+    })
+    await seed(site, [use('a', '__proto__'), use('b', 'constructor'), use('c', 'toString')])
+    const { tiers } = await getJson(`/v1/sites/${site.id}/features/value`, read)
+    expect(Object.keys(tiers).sort()).toEqual(['__proto__', 'constructor', 'toString'])
+    for (const tier of Object.keys(tiers)) {
+      expect(tiers[tier].active_users, tier).toBe(1)
+      expect(tiers[tier].features.map((f: { feature: string }) => f.feature)).toEqual([
+        'budget_tracking',
+      ])
+    }
+  })
 })
