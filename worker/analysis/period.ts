@@ -10,7 +10,16 @@ export const PERIODS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 } 
 const DAY_MS = 86_400_000
 /** The longest retention a site can have (SiteConfig `retention_days`), plus a little. */
 export const MAX_SPAN_DAYS = 3660
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
+  .refine(isCalendarDay, 'must be a day of the calendar: month 01–12, a day the month has')
+
+/** `2026-02-30` has a date's shape, and Date.parse would quietly read it as March 2. */
+function isCalendarDay(d: string): boolean {
+  const t = Date.parse(`${d}T00:00:00Z`)
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(d)
+}
 
 export const AnalysisQuerySchema = z
   .object({

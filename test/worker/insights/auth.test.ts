@@ -52,6 +52,28 @@ describe('insight routes', () => {
     expect((await call(`${base}/dropoffs?limit=5000`, { token: read })).status).toBe(400)
   })
 
+  it.each([
+    ['from', 'from=2026-13-01&to=2026-12-31'],
+    ['from', 'from=2026-00-10&to=2026-12-31'],
+    ['to', 'from=2026-01-01&to=2026-02-30'],
+    ['to', 'from=2026-01-01&to=2026-04-31'],
+  ])('answer 400 naming %s to an impossible date (%s)', async (field, query) => {
+    const site = await createSite()
+    const read = await createKey(site, 'read')
+    const res = await call(`/v1/sites/${site.id}/features/value?${query}`, { token: read })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('invalid_query')
+    expect(body.error.message).toMatch(new RegExp(`^${field}: `))
+  })
+
+  it('accepts the 29th of February in a leap year', async () => {
+    const site = await createSite()
+    const read = await createKey(site, 'read')
+    const query = 'from=2028-02-29&to=2028-02-29'
+    expect((await call(`/v1/sites/${site.id}/dropoffs?${query}`, { token: read })).status).toBe(200)
+  })
+
   it('answer 400 to a value weight config that weighs nothing', async () => {
     const site = await createSite()
     const res = await call(`/v1/sites/${site.id}/config`, {
