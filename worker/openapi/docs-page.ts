@@ -18,6 +18,7 @@ h3{font-size:1rem;margin:0 0 .25rem;display:flex;flex-wrap:wrap;gap:.5rem;align-
 code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
 pre{background:#eef0f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 nav ul{padding-left:1.2rem;margin:.25rem 0}
+nav a{overflow-wrap:anywhere}
 .op{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:.75rem 1rem;margin:.75rem 0}
 .method{font-weight:700;text-transform:uppercase;padding:0 .4rem;border-radius:4px;background:#e3e8f2}
 .get{background:#dcefe2}.post{background:#dde7fb}.patch{background:#fbefd5}.delete{background:#f9dcdc}
@@ -26,7 +27,14 @@ nav ul{padding-left:1.2rem;margin:.25rem 0}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-top:1px solid #e6e9ef}
 td:first-child{white-space:nowrap}
-.notes{color:#4a5468}
+.notes{color:#4a5468;overflow-wrap:anywhere}
+@media (max-width:40rem){
+thead{display:none}
+tr{display:block;border-top:1px solid #e6e9ef;padding:.35rem 0}
+td{display:inline;border:0;padding:0 .5rem 0 0}
+td:first-child{white-space:normal;font-weight:600}
+td.notes{display:block}
+}
 `
 
 export function authText(auth: Auth): string {
@@ -55,7 +63,7 @@ function fieldsTable(rows: FieldRow[]): Html {
             markup`<tr>
               <td><code>${r.name}</code></td>
               <td>${r.type}</td>
-              <td>${r.required ? 'yes' : ''}</td>
+              <td>${r.required ? 'required' : ''}</td>
               <td class="notes">${r.notes.join('; ')}</td>
             </tr>`,
         )}
@@ -117,7 +125,7 @@ function operation(method: string, path: string, op: Operation): Html {
       ${Object.entries(op.responses).map(
         ([status, r]) =>
           markup`<li>
-            <code>${status}</code> ${'$ref' in r ? ERROR_TEXT.get(r.$ref) : prose(r.description)}
+            <code class="status">${status}</code> ${'$ref' in r ? ERROR_TEXT.get(r.$ref) : prose(r.description)}
           </li>`,
       )}
     </ul>
