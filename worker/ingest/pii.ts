@@ -10,7 +10,7 @@ const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g
 export const CARD = /\d{3,}([\s._/-]+\d{3,})*/g
 const IBAN = /\b[A-Z]{2}\d\d( ?[A-Z0-9]){11,30}\b/g
 /** 8+ digits and the rest of their word, so a lower-case IBAN leaves no `gb82west` behind. */
-const DIGIT_RUN = /\w*\d{8,}\w*/g
+const DIGIT_RUN = /\b\w*\d{8,}\w*/g
 
 /**
  * 13–19 digits passing Luhn's checksum, which every card number passes and most other digit
