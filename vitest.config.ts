@@ -28,6 +28,8 @@ export default defineConfig(async () => {
                 // A real limiter with a tiny budget, swapped in where a test needs to hit it.
                 ratelimits: {
                   TIGHT_LIMIT: { namespace_id: '9001', simple: { limit: 3, period: 60 } },
+                  // Every test request comes from one client address (none): not this one's limit.
+                  CLIENT_LIMIT: { namespace_id: '1003', simple: { limit: 1_000_000, period: 60 } },
                 },
               },
             }),

@@ -33,6 +33,8 @@ export type Env = {
   INGEST_OUTBOX?: string
   INGEST_LIMIT?: RateLimit
   API_LIMIT?: RateLimit
+  /** Per client address, before any key is looked up (worker/middleware/client-limit.ts). */
+  CLIENT_LIMIT?: RateLimit
   ASSETS?: Fetcher
   ADMIN_TOKEN?: string
   /** "1" lets webhooks go to http(s)://localhost — local development only (DESIGN §9). */

@@ -6,6 +6,9 @@ import { Hono } from 'hono'
 import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
+import { clientLimit } from './middleware/client-limit'
+import { jsonBodies } from './middleware/json-body'
+import { securityHeaders } from './middleware/security-headers'
 import admin from './routes/admin'
 import alerts from './routes/alerts'
 import audit from './routes/compliance/audit'
@@ -29,6 +32,8 @@ import whoami from './routes/whoami'
 import { runJobs } from './scheduled'
 
 export const app = new Hono<AppEnv>()
+  .use(securityHeaders)
+  .use('/v1/*', clientLimit, jsonBodies)
   .get('/v1/health', (c) => c.json({ ok: true }))
   .route('/', reference)
   .route('/v1/events', events)

@@ -213,6 +213,7 @@ const ValueWeightsSchema = z
 /** Stored as browsers send it in `Origin`: lower case, without a default port. */
 const origin = z
   .string()
+  .max(300, 'an origin is at most 300 characters')
   .regex(/^https?:\/\/[^/?#\s]+$/, 'must be an origin like https://app.bank.example (no path)')
   .transform((o) =>
     o.toLowerCase().replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/, '$1$2'),

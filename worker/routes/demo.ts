@@ -11,13 +11,18 @@ import type { AppEnv } from '../env'
 export const DEMO_SITE_ID = 'demo-bank'
 const PLACEHOLDER = '__STEPWISE_SITE__'
 
-/** The page runs only its own scripts and talks only to this Worker. */
+/**
+ * The page runs only its own scripts and talks only to this Worker. Its address goes to no
+ * other site; `no-referrer` would also make browsers send `Origin: null` with the tracker's
+ * same-origin beacon, which ingest must refuse.
+ */
 const HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
 }
 
 const demo = new Hono<AppEnv>()

@@ -1,14 +1,19 @@
-/** `GET/PATCH /v1/sites/:site/config` (DESIGN §5). PATCH replaces the top-level fields it names. */
+/**
+ * `GET/PATCH /v1/sites/:site/config` (DESIGN §5). PATCH replaces the top-level fields it names.
+ * GET also shows the site's counters of the last 30 days.
+ */
 import { Hono } from 'hono'
 import { senderOf } from '../alerts/deliver'
 import { newWebhookSecret } from '../alerts/signing'
 import { checkWebhookUrl } from '../alerts/url-guard'
 import { bumpDataVersionStatement } from '../db/answers'
 import { auditStatement } from '../db/audit'
+import { countsSince } from '../db/counters'
 import { findSite, getConfig, putConfigStatement } from '../db/sites'
 import { enableStatement, endpoint, rotateSecretStatement } from '../db/webhooks'
 import type { AppEnv } from '../env'
 import { forgetSite } from '../ingest/site-cache'
+import { utcDay } from '../ingest/store'
 import { ApiError, parse } from '../lib/errors'
 import { requireRole } from '../middleware/auth'
 import { z } from 'zod'
@@ -17,15 +22,20 @@ import { SiteConfigSchema } from '../schemas'
 /** PATCH names top-level fields to replace; the merged config is what gets validated. */
 export const PatchSchema = z.record(z.string(), z.unknown())
 
+/** The collector's and the key guard's counters are shown summed over this many UTC days. */
+const COUNTER_DAYS = 30
+
 const config = new Hono<AppEnv>()
 
 config.get('/', requireRole('read'), async (c) => {
   const site = await findSite(c.env.DB, c.req.param('site')!)
   if (!site) throw new ApiError(404, 'not_found', 'No such site')
+  const since = utcDay(Date.now() - (COUNTER_DAYS - 1) * 86_400_000)
   return c.json({
     site: { id: site.id, name: site.name },
     public_key: site.public_key,
     config: await getConfig(c.env.DB, site.id),
+    counters: { days: COUNTER_DAYS, ...(await countsSince(c.env.DB, site.id, since)) },
   })
 })
 
