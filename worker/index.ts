@@ -12,6 +12,8 @@ import { securityHeaders } from './middleware/security-headers'
 import admin from './routes/admin'
 import alerts from './routes/alerts'
 import audit from './routes/compliance/audit'
+import exporter from './routes/compliance/export'
+import users from './routes/compliance/users'
 import demo from './routes/demo'
 import events from './routes/events'
 import dashboard from './routes/insights/dashboard'
@@ -54,6 +56,8 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/alerts', alerts)
   .route('/v1/sites/:site/webhook', webhook)
   .route('/v1/sites/:site/audit', audit)
+  .route('/v1/sites/:site/export', exporter)
+  .route('/v1/sites/:site/users', users)
 
 app.route('/demo', demo)
 

@@ -18,6 +18,8 @@ import { RetentionQuerySchema } from '../routes/insights/retention'
 import { QuerySchema as WorkflowsQuery } from '../routes/insights/workflows'
 import { ListQuery as DeliveriesQuery, SnoozeBody } from '../routes/alerts'
 import { AuditQuerySchema } from '../routes/compliance/audit'
+import { ExportQuerySchema } from '../routes/compliance/export'
+import { UidSchema, UserExportQuerySchema } from '../routes/compliance/users'
 import {
   BatchSchema,
   CreateKeySchema,
@@ -397,6 +399,50 @@ export const ROUTES: RouteSpec[] = [
     query: AuditQuerySchema,
     status: 200,
     returns: '`{entries: [{id, at, key_id, action, target, details}], next_cursor}`',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/export`,
+    tag: 'Compliance',
+    summary: 'Raw events as an NDJSON or CSV stream',
+    description:
+      'One event type after the other, each in time order, read a page of 1,000 at a time. Every ' +
+      'line or record carries `cursor`, the position after it: a broken download resumes from ' +
+      'the last whole line. At most `limit` events a response; NDJSON ends with ' +
+      '`{"next_cursor"}` (null: all sent). CSV text cells starting with = + - @ get a leading apostrophe.',
+    auth: ADMIN,
+    query: ExportQuerySchema,
+    status: 200,
+    returns: 'NDJSON (one event per line, then `{next_cursor}`) or CSV with a header row',
+    produces: ['application/x-ndjson', 'text/csv'],
+  },
+  {
+    method: 'delete',
+    path: `${SITE}/users/{uid}`,
+    tag: 'Compliance',
+    summary: "Erase one user's events and every row about them",
+    description:
+      'Events, per-user rollups, first-seen and connection rows, their rows in the ingest outbox ' +
+      "and dead letters, and the site's stored answers, in one transaction; rollups without user " +
+      'ids are rebuilt without them by the next cron run. Idempotent: nothing left answers zeros.',
+    auth: ADMIN,
+    params: { uid: UidSchema },
+    status: 200,
+    returns: '`{uid_sha256, removed: {<table>: rows}, erased_at}`',
+  },
+  {
+    method: 'get',
+    path: `${SITE}/users/{uid}/export`,
+    tag: 'Compliance',
+    summary: 'Everything held about one user (GDPR art. 15)',
+    description:
+      'One JSON document, streamed: their events and their rows of every rollup and model table. ' +
+      'At most `limit` rows; `next_cursor` gives the rest.',
+    auth: ADMIN,
+    params: { uid: UidSchema },
+    query: UserExportQuerySchema,
+    status: 200,
+    returns: '`{site, uid, exported_at, tables: {events, rollup_user_days, …}, next_cursor}`',
   },
 ]
 

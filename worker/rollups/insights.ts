@@ -18,13 +18,16 @@ const PER_USER = [
   'workflow_runs', // migrations/0005, worker/rollups/workflow-runs.ts
 ]
 
+/** Every rollup and model table that holds a uid, in the order eraseUserFromRollups deletes. */
+export const USER_ROLLUP_TABLES = [...PER_USER, 'user_first_seen', 'connection_users']
+
 /**
  * For erasing one user (DESIGN §6 `DELETE /v1/sites/:site/users/:uid`): their rows hold a
  * pseudonymous id, so they go with the raw events. A rare admin action: it reads the site's
  * rollup rows rather than keeping a uid index on every table.
  */
 export function eraseUserFromRollups(db: D1Database, siteId: string, uid: string) {
-  return [...PER_USER, 'user_first_seen', 'connection_users'].map((t) =>
+  return USER_ROLLUP_TABLES.map((t) =>
     db.prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND uid = ?2`).bind(siteId, uid),
   )
 }
