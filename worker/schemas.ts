@@ -38,7 +38,8 @@ const REQUIRED: Record<(typeof EVENT_TYPES)[number], string[]> = {
   connection: ['institution', 'status'],
   metric: ['name', 'value'],
   feedback: ['feature', 'value'],
-  revenue: ['value', 'currency'],
+  // name: one of REVENUE_NAMES, checked with its own code (ingest/revenue.ts).
+  revenue: ['name', 'value', 'currency'],
   identify: ['uid'],
 }
 

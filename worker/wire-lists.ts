@@ -18,6 +18,22 @@ export const EVENT_TYPES = [
 /** Types a browser may send with the public key; `revenue` needs a secret ingest key. */
 export const CLIENT_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'revenue')
 
+/**
+ * What a `revenue` event's `name` tells (DESIGN §7.9): a subscription's life, a refund, or a
+ * one-off purchase. `tier` is the tier after the event; `props.interval` is a REVENUE_INTERVAL.
+ */
+export const REVENUE_NAMES = [
+  'subscription_started',
+  'subscription_renewed',
+  'subscription_upgraded',
+  'subscription_downgraded',
+  'subscription_cancelled',
+  'refund',
+  'one_time',
+] as const
+/** A subscription's billing period; absent means `month` (a yearly plan's MRR is value / 12). */
+export const REVENUE_INTERVALS = ['month', 'year'] as const
+
 export const STATUSES = ['started', 'completed', 'failed', 'abandoned'] as const
 export const STAGES = [
   'awareness',

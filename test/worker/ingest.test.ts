@@ -132,7 +132,7 @@ describe('POST /v1/events', () => {
 
   it('rejects revenue sent with the public key, and takes it from a secret ingest key', async () => {
     const site = await createSite()
-    const revenue = event({ type: 'revenue', value: 19.99, currency: 'USD', name: 'subscription' })
+    const revenue = event({ type: 'revenue', value: 19.99, currency: 'USD', name: 'one_time' })
     const res = await sendBatch(site, [revenue, event()])
     expect(((await res.json()) as { rejected: { code: string }[] }).rejected).toEqual([
       expect.objectContaining({ index: 0, code: 'type_not_allowed' }),
@@ -165,7 +165,7 @@ describe('POST /v1/events', () => {
       type: 'revenue',
       value: 19.99,
       currency: 'USD',
-      name: 'subscription',
+      name: 'one_time',
     })
     const send = () =>
       call('/v1/events', { method: 'POST', token: ingest, body: { events: [revenue] } })

@@ -380,7 +380,8 @@ describe('numbers and names', () => {
   it('rejects values beyond ±1e9, so a revenue of 1.7e308 cannot turn the revenue KPI null', async () => {
     const site = await createSite()
     const ingest = await createKey(site, 'ingest')
-    const revenue = (value: number) => event({ type: 'revenue', value, currency: 'USD' })
+    const revenue = (value: number) =>
+      event({ type: 'revenue', name: 'one_time', value, currency: 'USD' })
     const res = await call('/v1/events', {
       method: 'POST',
       token: ingest,

@@ -59,6 +59,7 @@ function clientEvents(uid: string) {
 const revenue = (uid: string) => ({
   id: `${uid}-rev`,
   type: 'revenue',
+  name: 'subscription_started',
   ts: NOW - DAY + 60_000,
   uid,
   tier: 'plus',

@@ -6,6 +6,7 @@ import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
 import { REDACTED, isCard } from './pii'
 import { redactStrict } from './pii-strict'
+import { checkRevenue } from './revenue'
 
 export const MAX_AGE_MS = 7 * 86_400_000
 export const MAX_FUTURE_MS = 5 * 60_000
@@ -15,7 +16,14 @@ export type Context = {
   now: number
   allowedTypes: readonly EventType[]
   features: readonly string[]
+  /** The site's config.currency: revenue in another is refused (DESIGN §7.9). */
+  currency: string
   device: EventRow['device']
+  /**
+   * The oldest ts taken, and how to say so; ingest's is 7 days, an import's the site's
+   * retention_days (routes/import.ts).
+   */
+  oldest?: { ts: number; message: string }
 }
 
 /** Fields that are enums, numbers or codes: nothing in them can be personal data. */
@@ -92,11 +100,12 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
   if (!ctx.allowedTypes.includes(e.type)) {
     return { code: 'type_not_allowed', message: `"${e.type}" events need a secret ingest key` }
   }
-  if (e.ts < ctx.now - MAX_AGE_MS || e.ts > ctx.now + MAX_FUTURE_MS) {
-    return {
-      code: 'ts_out_of_range',
-      message: 'ts must be within the last 7 days and at most 5 minutes ahead',
-    }
+  const oldest = ctx.oldest ?? {
+    ts: ctx.now - MAX_AGE_MS,
+    message: 'ts must be within the last 7 days and at most 5 minutes ahead',
+  }
+  if (e.ts < oldest.ts || e.ts > ctx.now + MAX_FUTURE_MS) {
+    return { code: 'ts_out_of_range', message: oldest.message }
   }
   if (e.value !== undefined && Number.isInteger(e.value) && isCard(String(Math.abs(e.value)))) {
     return {
@@ -117,6 +126,7 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
       message: `"${e.feature}" is not in the site's config.features`,
     }
   }
+  return checkRevenue(e, ctx.currency)
 }
 
 function toRow(e: Event, ctx: Context): { row: EventRow; redacted: boolean } {

@@ -142,6 +142,7 @@ events.post(
       now,
       allowedTypes,
       features: site.config.features,
+      currency: site.config.currency,
       device: token ? undefined : deviceOf(ua),
     })
     const counts =
