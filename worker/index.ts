@@ -20,6 +20,7 @@ import dashboard from './routes/insights/dashboard'
 import dropoffs from './routes/insights/dropoffs'
 import featureValue from './routes/insights/feature-value'
 import funnel from './routes/insights/funnel'
+import historicalImport from './routes/import'
 import journeys from './routes/insights/journeys'
 import live from './routes/insights/live'
 import opportunities from './routes/insights/opportunities'
@@ -58,6 +59,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/audit', audit)
   .route('/v1/sites/:site/export', exporter)
   .route('/v1/sites/:site/users', users)
+  .route('/v1/sites/:site/import', historicalImport)
 
 app.route('/demo', demo)
 

@@ -20,6 +20,7 @@ import { ListQuery as DeliveriesQuery, SnoozeBody } from '../routes/alerts'
 import { AuditQuerySchema } from '../routes/compliance/audit'
 import { ExportQuerySchema } from '../routes/compliance/export'
 import { UidSchema, UserExportQuerySchema } from '../routes/compliance/users'
+import { ImportBodySchema } from '../routes/import'
 import {
   BatchSchema,
   CreateKeySchema,
@@ -142,6 +143,39 @@ export const ROUTES: RouteSpec[] = [
     example: { events: [{ id: 'evt-1', type: 'page', ts: 1767225600000, path: '/accounts' }] },
     status: 202,
     returns: '`{accepted, rejected: [{index, code, message}]}`',
+  },
+  {
+    method: 'post',
+    path: `${SITE}/import`,
+    tag: 'Ingest',
+    summary: 'Import historical events',
+    description:
+      "The collector's batches and per-event checks, any event type, with ts back to the site's " +
+      'retention_days (older, or more than 5 minutes ahead: ts_out_of_range). Up to 5,000 events ' +
+      'or 5 MB a request (413 past either), JSON. Each request is stored as one transaction, in ' +
+      "the id space of the backend's ingest key: an event id already sent from there, or " +
+      'imported before, counts in `duplicates`, so a resumed import stores nothing twice. The ' +
+      'days it touched are rebuilt by the next rollup run. Audited as events.import.',
+    auth: ADMIN,
+    body: ImportBodySchema,
+    items: { field: 'events', schema: EventSchema },
+    example: {
+      events: [
+        {
+          id: 'sub-1001-2026-01',
+          type: 'revenue',
+          ts: 1767225600000,
+          uid: 'c-1001',
+          name: 'subscription_renewed',
+          tier: 'plus',
+          value: 9.99,
+          currency: 'USD',
+          props: { interval: 'month' },
+        },
+      ],
+    },
+    status: 200,
+    returns: '`{accepted, duplicates, rejected: [{index, code, message}]}`',
   },
   {
     method: 'post',
