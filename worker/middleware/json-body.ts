@@ -1,7 +1,8 @@
 /**
  * Every API body but ingest's (whose rules are its own, DESIGN §3) is JSON of at most 256 KB
- * (the historical import's bound is its route's): 415 for another type, 413 past the size — counted as it streams in when no Content-Length
- * says so — before any route reads it. The largest config every bound allows is about 150 KB.
+ * (the historical import's bound is its route's): 415 for another type, 413 past the size —
+ * counted as it streams in when no Content-Length says so — before any route reads it. The
+ * largest config every bound allows is about 150 KB.
  */
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
