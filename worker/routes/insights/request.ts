@@ -1,5 +1,6 @@
 /** The common part of every insight route: the query's period and filters, and the site's config. */
-import type { Context } from 'hono'
+import type { Context, TypedResponse } from 'hono'
+import type { JSONParsed } from 'hono/utils/types'
 import { z } from 'zod'
 import { AnalysisQuerySchema, toRange, type AnalysisQuery } from '../../analysis/period'
 import { rollupDays } from '../../analysis/rollup-days'
@@ -59,28 +60,31 @@ export function storedQuery<T extends z.ZodType>(schema: T) {
 }
 
 type StoredQuery = Record<string, unknown> & { refresh?: string }
-type Compute = () => Promise<Record<string, unknown>>
+type Compute<T = Record<string, unknown>> = () => Promise<T>
+/** A stored answer as the client reads it: the computed one, and when it was computed. */
+type Stored<T> = Response & TypedResponse<JSONParsed<T & { computed_at: string }>, 200, 'json'>
 
 /**
  * For the heavy routes: the stored answer to the same question while it is good
  * (db/answers.ts), else `compute()`'s, which is kept for the next asker; `refresh=1` always
  * recomputes. `computed_at` in the answer says when it was computed.
  */
-export async function storedAnswer(
+export async function storedAnswer<T extends Record<string, unknown>>(
   c: Context<AppEnv>,
   r: InsightRequest,
   q: StoredQuery,
-  compute: Compute,
-): Promise<Response> {
+  compute: Compute<T>,
+): Promise<Stored<T>> {
   const headers = { 'content-type': 'application/json' }
   const key = await questionKey(c.req.path, q, r)
   const found = await findStored(r, key)
   if (found.body && q.refresh !== '1' && q.refresh !== 'true') {
-    return c.body(found.body, 200, headers)
+    // The text `compute` gave for this question earlier (the key names route, query and format).
+    return c.newResponse(found.body, 200, headers) as Stored<T>
   }
   const body = await computeAnswer(r, compute)
   await keep(r, key, found.kept, body)
-  return c.body(body, 200, headers)
+  return c.newResponse(body, 200, headers) as Stored<T>
 }
 
 /**
