@@ -220,6 +220,12 @@ const origin = z
     o.toLowerCase().replace(/^(https:\/\/[^/]+):443$|^(http:\/\/[^/]+):80$/, '$1$2'),
   )
 
+/** Engineer-weeks an effort level costs: a tenth of a week to ten years. */
+const engineerWeeks = z
+  .number()
+  .min(0.1, 'an effort is at least 0.1 engineer-weeks')
+  .max(520, 'an effort is at most 520 engineer-weeks')
+
 export const SiteConfigSchema = z
   .object({
     allowed_origins: z.array(origin).max(50).default([]),
@@ -294,6 +300,21 @@ export const SiteConfigSchema = z
     effort: z
       .record(z.string().max(64), z.enum(['low', 'medium', 'high']))
       .refine((o) => Object.keys(o).length <= 100, 'at most 100 effort entries')
+      .optional(),
+    /**
+     * Engineer-weeks per effort level, for an opportunity's ROI (DESIGN §7.9); a level left out
+     * keeps its default (low 1, medium 3, high 8; worker/analysis/opportunities/roi.ts).
+     */
+    effort_costs: z
+      .object({ low: engineerWeeks, medium: engineerWeeks, high: engineerWeeks })
+      .partial()
+      .strict()
+      .optional(),
+    /** Price of one engineer-week in `currency`, for the ROI; default 4,000. */
+    engineer_week_cost: z
+      .number()
+      .min(1, 'an engineer-week costs at least 1')
+      .max(1_000_000, 'an engineer-week costs at most 1,000,000')
       .optional(),
   })
   .strict()
