@@ -58,12 +58,14 @@ describe('opportunities', () => {
       step: 'verify',
       drop_rate: 0.6,
       site_median_drop_rate: 0.1,
-      benchmark_drop_rate: 0.1,
+      benchmark_drop_rate: 0.05, // point a, the best of the same type with 30+ users
+      benchmark_source: 'type:workflow_step flow › a',
       top_reason: 'mfa_timeout',
       top_reason_share: 0.8,
     })
-    // (0.6 − 0.1) · 100 users in 30 days; each dropped user was worth 600 / 60 a month
-    expect([verify.users_per_month, verify.revenue_per_month]).toEqual([50, 500])
+    // (0.6 − 0.05) · 100 users in 30 days; each dropped user was worth 600 / 60 a month
+    expect(verify.users_per_month).toBeCloseTo(55, 10)
+    expect(verify.revenue_per_month).toBeCloseTo(550, 10)
   })
 
   it('scores impact, confidence n/(n+50) and effort into a priority, highest first', () => {

@@ -1,14 +1,17 @@
 /**
- * Drop-off opportunities: points whose drop rate is above the site's median point. Benchmark:
- * the site's 25th-percentile drop rate; users_per_month = (drop_rate − benchmark) · entered,
- * per 30 days; revenue_per_month = those users · the mean monthly price of the point's
- * dropped users. Points with fewer than MIN_ENTERED users take no part.
+ * Drop-off opportunities: points whose drop rate is above the site's median point (points that
+ * can be dropped at: a workflow's last step cannot). Benchmark: ./benchmark.ts — a rate a
+ * comparable point achieved, else halfway to the median. users_per_month = (drop_rate −
+ * benchmark) · entered, per 30 days; revenue_per_month = those users · the mean monthly price
+ * of the point's dropped users. Points with fewer than MIN_ENTERED users take no part.
  */
 import type { DropoffPoint } from '../dropoff-impact'
 import { quantile, round } from '../numbers'
 import type { Range } from '../period'
 import { perMonth } from '../rollup-days'
-import { pct, type Candidate } from './rank'
+import { benchmarkPhrase, dropoffBenchmark, MIN_N, type Benchmark } from './benchmark'
+import { pct, type Candidate, type Lost } from './rank'
+import type { LostUser, SegmentRate } from './step-losses'
 
 export const MIN_ENTERED = 10
 
@@ -16,15 +19,46 @@ export function subjectOf(p: Pick<DropoffPoint, 'workflow' | 'step' | 'feature'>
   return p.workflow ? `${p.workflow} › ${p.step}` : `${p.feature}`
 }
 
-export function dropoffCandidates(points: DropoffPoint[], range: Range): Candidate[] {
-  const sample = points.filter((p) => p.entered >= MIN_ENTERED)
-  const rates = sample.map((p) => p.drop_rate)
-  const median = quantile(rates, 0.5) ?? 0
-  const benchmark = quantile(rates, 0.25) ?? 0
+export type DropoffContext = {
+  /** Point ids of workflows' last steps. */
+  terminal?: Set<string>
+  /** Point id → its rates by tier, device and institution. */
+  segments?: Map<string, SegmentRate[]>
+  /** Point id → its dropped users, when known by id (workflow steps). */
+  lost?: Map<string, Map<string, LostUser>>
+}
+
+function benchmarkText(b: Benchmark): string {
+  if (!b.observed) {
+    return (
+      `No comparable point with ${MIN_N}+ users does better, so this assumes half the gap to the` +
+      ` site's median closes (a drop rate of ${pct(b.rate)})`
+    )
+  }
+  return `Bringing it to the ${pct(b.rate)} ${benchmarkPhrase(b)}`
+}
+
+function lostOf(p: DropoffPoint, users?: Map<string, LostUser>): Lost | undefined {
+  if (!users) return undefined
+  return { total: p.dropped, users: new Map([...users].map(([u, l]) => [u, l.price])) }
+}
+
+export function dropoffCandidates(
+  points: DropoffPoint[],
+  range: Range,
+  ctx: DropoffContext = {},
+): Candidate[] {
+  const sample = points.filter((p) => p.entered >= MIN_ENTERED && !ctx.terminal?.has(p.id))
+  const median =
+    quantile(
+      sample.map((p) => p.drop_rate),
+      0.5,
+    ) ?? 0
   return sample
     .filter((p) => p.dropped > 0 && p.drop_rate > median)
     .map((p) => {
-      const users = perMonth(Math.max(0, p.drop_rate - benchmark) * p.entered, range)
+      const benchmark = dropoffBenchmark(p, sample, ctx.segments?.get(p.id) ?? [], median)
+      const users = perMonth(Math.max(0, p.drop_rate - benchmark.rate) * p.entered, range)
       const reason = p.common_reasons[0]
       const institution = p.top_institutions[0]
       const where = subjectOf(p)
@@ -44,13 +78,16 @@ export function dropoffCandidates(points: DropoffPoint[], range: Range): Candida
           dropped: p.dropped,
           drop_rate: p.drop_rate,
           site_median_drop_rate: round(median, 4),
-          benchmark_drop_rate: round(benchmark, 4),
+          benchmark_drop_rate: benchmark.rate,
+          benchmark_source: benchmark.source,
           top_reason: reason?.reason ?? null,
           top_reason_share: reason?.share ?? null,
           top_institution: institution?.institution ?? null,
           top_institution_share: institution?.share ?? null,
           revenue_at_risk: p.revenue_at_risk,
         },
+        benchmark,
+        lost: lostOf(p, ctx.lost?.get(p.id)),
         users_per_month: users,
         revenue_per_month: p.dropped > 0 ? users * (p.revenue_at_risk / p.dropped) : 0,
         n: p.entered,
@@ -59,8 +96,7 @@ export function dropoffCandidates(points: DropoffPoint[], range: Range): Candida
           (institution && institution.share >= 0.4
             ? `; ${pct(institution.share)} of them were linking ${institution.institution}`
             : '') +
-          `. Bringing it to the site's 25th-percentile drop rate (${pct(benchmark)}) would keep` +
-          ` about ${Math.round(users)} users a month.`,
+          `. ${benchmarkText(benchmark)} would keep about ${Math.round(users)} users a month.`,
       }
     })
 }

@@ -19,7 +19,9 @@ import { institutionCandidates } from './institution'
 import { journeyLeakCandidates } from './journey-leak'
 import { lowSuccessCandidates } from './low-success'
 import { rankOpportunities, type Opportunity } from './rank'
+import { costAssumptions } from './roi'
 import { slowStepCandidates } from './slow-step'
+import { droppedUsers, featureSegments, stepSegments, type LostUser } from './step-losses'
 import { threshold } from '../thresholds'
 import { upsellCandidates } from './upsell'
 
@@ -38,11 +40,35 @@ export type OpportunityInputs = {
   stages: StageReachRow[]
 }
 
+/** What the runs tell beyond the points: who dropped where, each step's segments, last steps. */
+function stepContext(i: OpportunityInputs) {
+  const lost = new Map<string, Map<string, LostUser>>()
+  const segments = featureSegments(i.featureAccess)
+  const terminal = new Set<string>()
+  for (const { def, runs } of i.workflows) {
+    for (const [id, users] of droppedUsers(def, runs, i.prices)) lost.set(id, users)
+    for (const [id, rates] of stepSegments(def, runs, i.prices)) segments.set(id, rates)
+    terminal.add(`workflow:${def.name}:${def.steps[def.steps.length - 1]}`)
+  }
+  // Per institution, the users who dropped at a step while linking it (their tier's price).
+  const linking = new Map<string, Map<string, number>>()
+  for (const users of lost.values()) {
+    for (const [user, l] of users) {
+      if (!l.institution) continue
+      const mine = linking.get(l.institution) ?? new Map<string, number>()
+      mine.set(user, Math.max(l.price, mine.get(user) ?? 0))
+      linking.set(l.institution, mine)
+    }
+  }
+  return { lost, segments, terminal, linking }
+}
+
 /**
  * A feature flagged for its success rate is not proposed again as a feature_access drop-off:
  * one opportunity per feature, with the reliability evidence.
  */
 export function detectOpportunities(i: OpportunityInputs): Opportunity[] {
+  const ctx = stepContext(i)
   const lowSuccess = lowSuccessCandidates(
     i.featureUsage,
     i.featureAccess,
@@ -53,7 +79,7 @@ export function detectOpportunities(i: OpportunityInputs): Opportunity[] {
     new Set(i.workflows.map((w) => w.def.name)),
   )
   const flagged = new Set(lowSuccess.map((c) => c.subject))
-  const dropoffs = dropoffCandidates(i.dropoffs, i.range).filter(
+  const dropoffs = dropoffCandidates(i.dropoffs, i.range, ctx).filter(
     (c) => !(c.evidence.type === 'feature_access' && flagged.has(`${c.evidence.feature}`)),
   )
   return rankOpportunities(
@@ -65,11 +91,13 @@ export function detectOpportunities(i: OpportunityInputs): Opportunity[] {
         threshold(i.config, 'connection_success_rate')!,
         i.prices,
         i.range,
+        ctx.linking,
       ),
       ...upsellCandidates(i.featureValue, i.upgrades, i.config.tiers, i.range),
       ...lowSuccess,
       ...journeyLeakCandidates(i.stages, i.range),
     ],
     i.config.effort,
+    costAssumptions(i.config),
   )
 }

@@ -4,14 +4,15 @@
  * threshold (default warning < 0.95, critical < 0.90). Benchmark: the success rate of the
  * site's other institutions together. users_per_month = failing users · (benchmark − rate) /
  * (1 − rate), per 30 days; revenue_per_month = those users · the mean monthly price of the
- * institution's failing users.
+ * institution's failing users. `lost`: the users who dropped at a workflow step in a run linking
+ * the institution, by id (./attribution.ts: they are this opportunity's before the step's).
  */
 import type { ConnectionRow } from '../../db/insights/connections'
 import type { Prices } from '../dropoffs'
 import { round } from '../numbers'
 import type { Range } from '../period'
 import { perMonth } from '../rollup-days'
-import { pct, type Candidate } from './rank'
+import { pct, type Candidate, type Lost } from './rank'
 import { statusOf, type Threshold } from '../thresholds'
 
 export const MIN_ATTEMPTS = 20
@@ -61,6 +62,7 @@ export function institutionCandidates(
   limits: Threshold,
   prices: Prices,
   range: Range,
+  droppedLinking: Map<string, Map<string, number>> = new Map(),
 ): Candidate[] {
   const totals = institutionTotals(rows, prices)
   const all = [...totals.values()].reduce(
@@ -77,6 +79,10 @@ export function institutionCandidates(
     const benchmark = others > 0 ? (all.completed - t.completed) / others : limits.warning
     const gap = rate < 1 ? Math.max(0, benchmark - rate) / (1 - rate) : 0
     const users = perMonth(t.failing_users * gap, range)
+    const dropped = droppedLinking.get(institution)
+    const lost: Lost | undefined = dropped
+      ? { total: Math.max(t.failing_users, dropped.size), users: dropped }
+      : undefined
     out.push({
       kind: 'institution',
       subject: institution,
@@ -96,6 +102,16 @@ export function institutionCandidates(
         failing_users: t.failing_users,
         mean_latency_ms: t.latency_n ? Math.round(t.latency_sum / t.latency_n) : null,
       },
+      benchmark: {
+        rate: round(benchmark, 4),
+        source:
+          others > 0
+            ? 'success rate of the other institutions together'
+            : 'default: no other institution; the warning threshold',
+        n: others > 0 ? others : null,
+        observed: others > 0,
+      },
+      lost,
       users_per_month: users,
       revenue_per_month: t.failing_users ? users * (t.failing_value / t.failing_users) : 0,
       n: t.attempts,

@@ -77,6 +77,12 @@ export function lowSuccessCandidates(
         top_reason: top?.reason ?? null,
         top_reason_share: top?.share ?? null,
       },
+      benchmark: {
+        rate: round(benchmark, 4),
+        source: `75th-percentile success rate of the site's ${rates.size} features with ${MIN_OUTCOMES}+ outcomes`,
+        n: null,
+        observed: true,
+      },
       users_per_month: users,
       revenue_per_month: dropped ? users * (droppedValue / dropped) : 0,
       n: f.completed + f.failed + f.abandoned,

@@ -75,6 +75,12 @@ export function upsellCandidates(
           extra_adopters_per_month: round(extra, 1),
           price_step: round(step, 2),
         },
+        benchmark: {
+          rate: round(target, 4),
+          source: `tier:${benchTier} adoption of ${feature}`,
+          n: value[benchTier].active_users,
+          observed: true,
+        },
         users_per_month: extra * lift,
         revenue_per_month: extra * lift * step,
         n: users?.users ?? 0,
