@@ -8,56 +8,60 @@ import { newKey } from '../db/keys'
 import { findSite, insertSiteStatements } from '../db/sites'
 import type { AppEnv } from '../env'
 import { randomToken, safeEqual } from '../lib/crypto'
-import { ApiError, parse } from '../lib/errors'
+import { ApiError } from '../lib/errors'
 import { bearer } from '../middleware/auth'
+import { validJson } from '../middleware/valid'
 import { CreateSiteSchema, SiteConfigSchema } from '../schemas'
 import { runJobs } from '../scheduled'
 
 const admin = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    const token = bearer(c.req.header('authorization'))
+    if (!c.env.ADMIN_TOKEN)
+      throw new ApiError(403, 'forbidden', 'ADMIN_TOKEN is not set on this Worker')
+    if (!token || !(await safeEqual(token, c.env.ADMIN_TOKEN))) {
+      throw new ApiError(401, 'unauthorized', 'Send the ADMIN_TOKEN: Authorization: Bearer …')
+    }
+    await next()
+  })
+  .post('/sites', validJson(CreateSiteSchema), async (c) => {
+    const body = c.req.valid('json')
+    const id =
+      body.id ??
+      `site-${randomToken(9)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '0')}`
+    if (await findSite(c.env.DB, id))
+      throw new ApiError(409, 'site_exists', `A site "${id}" exists already`)
+    const site = {
+      id,
+      name: body.name,
+      public_key: `pk_${randomToken(18)}`,
+      created_at: Date.now(),
+    }
+    const config = SiteConfigSchema.parse({ allowed_origins: body.allowed_origins ?? [] })
+    const adminKey = await newKey(c.env.DB, id, 'admin', 'first admin key')
+    await c.env.DB.batch([
+      ...insertSiteStatements(c.env.DB, site, config),
+      adminKey.statement,
+      auditStatement(c.env.DB, id, null, 'site.create', { name: body.name }),
+    ])
+    return c.json(
+      {
+        site: { id, name: site.name, created_at: new Date(site.created_at).toISOString() },
+        public_key: site.public_key,
+        admin_key: { ...adminKey.info, key: adminKey.key },
+        config,
+      },
+      201,
+    )
+  })
 
-admin.use('*', async (c, next) => {
-  const token = bearer(c.req.header('authorization'))
-  if (!c.env.ADMIN_TOKEN)
-    throw new ApiError(403, 'forbidden', 'ADMIN_TOKEN is not set on this Worker')
-  if (!token || !(await safeEqual(token, c.env.ADMIN_TOKEN))) {
-    throw new ApiError(401, 'unauthorized', 'Send the ADMIN_TOKEN: Authorization: Bearer …')
-  }
-  await next()
-})
-
-admin.post('/sites', async (c) => {
-  const body = parse(CreateSiteSchema, await c.req.json().catch(() => undefined))
-  const id =
-    body.id ??
-    `site-${randomToken(9)
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '0')}`
-  if (await findSite(c.env.DB, id))
-    throw new ApiError(409, 'site_exists', `A site "${id}" exists already`)
-  const site = { id, name: body.name, public_key: `pk_${randomToken(18)}`, created_at: Date.now() }
-  const config = SiteConfigSchema.parse({ allowed_origins: body.allowed_origins ?? [] })
-  const adminKey = await newKey(c.env.DB, id, 'admin', 'first admin key')
-  await c.env.DB.batch([
-    ...insertSiteStatements(c.env.DB, site, config),
-    adminKey.statement,
-    auditStatement(c.env.DB, id, null, 'site.create', { name: body.name }),
-  ])
-  return c.json(
-    {
-      site: { id, name: site.name, created_at: new Date(site.created_at).toISOString() },
-      public_key: site.public_key,
-      admin_key: { ...adminKey.info, key: adminKey.key },
-      config,
-    },
-    201,
-  )
-})
-
-/**
- * Cron runs the jobs every minute (rollups, alerts, webhooks, purge). This runs them on demand: after a
- * backfill, and under `wrangler dev` 4.86, whose local cron cannot call a Worker that has
- * static assets (workers-sdk#9882), so `npm start` calls it every minute instead.
- */
-admin.post('/jobs/run', async (c) => c.json(await runJobs(c.env)))
+  /**
+   * Cron runs the jobs every minute (rollups, alerts, webhooks, purge). This runs them on demand: after a
+   * backfill, and under `wrangler dev` 4.86, whose local cron cannot call a Worker that has
+   * static assets (workers-sdk#9882), so `npm start` calls it every minute instead.
+   */
+  .post('/jobs/run', async (c) => c.json(await runJobs(c.env)))
 
 export default admin

@@ -26,39 +26,37 @@ const HEADERS = {
 }
 
 const demo = new Hono<AppEnv>()
-
-demo.get('/:file{[\\w-]+\\.(js|css)}', (c) => {
-  if (!c.env.ASSETS) return c.notFound()
-  return c.env.ASSETS.fetch(c.req.raw)
-})
-
-demo.get('*', async (c) => {
-  const site = await findSite(c.env.DB, DEMO_SITE_ID)
-  if (!site) {
-    return c.html(
-      page(
-        'The demo bank does not exist yet',
-        `This page reports to the site "${DEMO_SITE_ID}", which this Stepwise does not have. ` +
-          'Run "npm start" on an empty database (it creates the demo bank with its data), or ' +
-          `create the site yourself: POST /v1/admin/sites {"id": "${DEMO_SITE_ID}", "name": ` +
-          '"Demo Bank", "allowed_origins": ["http://localhost:8787"]}.',
-      ),
-      404,
-      HEADERS,
-    )
-  }
-  const asset = c.env.ASSETS && (await c.env.ASSETS.fetch(new URL('/demo/', c.req.url)))
-  const html = asset?.ok ? await asset.text() : ''
-  if (!html.includes(PLACEHOLDER)) {
-    return c.html(
-      page('The demo page is not built', 'Run "npm run build" (or "npm start") first.'),
-      503,
-      HEADERS,
-    )
-  }
-  // Public keys are URL-safe tokens; escaping anyway keeps the attribute sound whatever is stored.
-  return c.html(html.replace(PLACEHOLDER, escapeHtml(site.public_key)), 200, HEADERS)
-})
+  .get('/:file{[\\w-]+\\.(js|css)}', (c) => {
+    if (!c.env.ASSETS) return c.notFound()
+    return c.env.ASSETS.fetch(c.req.raw)
+  })
+  .get('*', async (c) => {
+    const site = await findSite(c.env.DB, DEMO_SITE_ID)
+    if (!site) {
+      return c.html(
+        page(
+          'The demo bank does not exist yet',
+          `This page reports to the site "${DEMO_SITE_ID}", which this Stepwise does not have. ` +
+            'Run "npm start" on an empty database (it creates the demo bank with its data), or ' +
+            `create the site yourself: POST /v1/admin/sites {"id": "${DEMO_SITE_ID}", "name": ` +
+            '"Demo Bank", "allowed_origins": ["http://localhost:8787"]}.',
+        ),
+        404,
+        HEADERS,
+      )
+    }
+    const asset = c.env.ASSETS && (await c.env.ASSETS.fetch(new URL('/demo/', c.req.url)))
+    const html = asset?.ok ? await asset.text() : ''
+    if (!html.includes(PLACEHOLDER)) {
+      return c.html(
+        page('The demo page is not built', 'Run "npm run build" (or "npm start") first.'),
+        503,
+        HEADERS,
+      )
+    }
+    // Public keys are URL-safe tokens; escaping anyway keeps the attribute sound whatever is stored.
+    return c.html(html.replace(PLACEHOLDER, escapeHtml(site.public_key)), 200, HEADERS)
+  })
 
 function page(title: string, message: string): string {
   return `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`

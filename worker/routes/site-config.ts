@@ -16,6 +16,7 @@ import { forgetSite } from '../ingest/site-cache'
 import { utcDay } from '../ingest/store'
 import { ApiError, parse } from '../lib/errors'
 import { requireRole } from '../middleware/auth'
+import { validJson } from '../middleware/valid'
 import { z } from 'zod'
 import { SiteConfigSchema } from '../schemas'
 
@@ -26,40 +27,38 @@ export const PatchSchema = z.record(z.string(), z.unknown())
 const COUNTER_DAYS = 30
 
 const config = new Hono<AppEnv>()
-
-config.get('/', requireRole('read'), async (c) => {
-  const site = await findSite(c.env.DB, c.req.param('site')!)
-  if (!site) throw new ApiError(404, 'not_found', 'No such site')
-  const since = utcDay(Date.now() - (COUNTER_DAYS - 1) * 86_400_000)
-  return c.json({
-    site: { id: site.id, name: site.name },
-    public_key: site.public_key,
-    config: await getConfig(c.env.DB, site.id),
-    counters: { days: COUNTER_DAYS, ...(await countsSince(c.env.DB, site.id, since)) },
+  .get('/', requireRole('read'), async (c) => {
+    const site = await findSite(c.env.DB, c.req.param('site')!)
+    if (!site) throw new ApiError(404, 'not_found', 'No such site')
+    const since = utcDay(Date.now() - (COUNTER_DAYS - 1) * 86_400_000)
+    return c.json({
+      site: { id: site.id, name: site.name },
+      public_key: site.public_key,
+      config: await getConfig(c.env.DB, site.id),
+      counters: { days: COUNTER_DAYS, ...(await countsSince(c.env.DB, site.id, since)) },
+    })
   })
-})
-
-config.patch('/', requireRole('admin'), async (c) => {
-  const siteId = c.req.param('site')!
-  const site = await findSite(c.env.DB, siteId)
-  if (!site) throw new ApiError(404, 'not_found', 'No such site')
-  const patch = parse(PatchSchema, await c.req.json().catch(() => undefined))
-  // The merged whole is validated, so a PATCH can never leave an invalid config behind.
-  const merged = parse(SiteConfigSchema, { ...(await getConfig(c.env.DB, siteId)), ...patch })
-  const hook =
-    'webhook_url' in patch ? await webhookChange(c.env, siteId, merged.webhook_url) : null
-  await c.env.DB.batch([
-    putConfigStatement(c.env.DB, siteId, merged),
-    ...(hook?.statements ?? []),
-    bumpDataVersionStatement(c.env.DB, siteId), // answers computed with the old config are void
-    auditStatement(c.env.DB, siteId, c.get('key').id, 'config.update', {
-      fields: Object.keys(patch),
-    }),
-  ])
-  forgetSite(site.public_key)
-  // The signing secret is shown once: here, when the first webhook_url is saved.
-  return c.json({ config: merged, ...(hook?.secret ? { webhook_secret: hook.secret } : {}) })
-})
+  .patch('/', requireRole('admin'), validJson(PatchSchema), async (c) => {
+    const siteId = c.req.param('site')!
+    const site = await findSite(c.env.DB, siteId)
+    if (!site) throw new ApiError(404, 'not_found', 'No such site')
+    const patch = c.req.valid('json')
+    // The merged whole is validated, so a PATCH can never leave an invalid config behind.
+    const merged = parse(SiteConfigSchema, { ...(await getConfig(c.env.DB, siteId)), ...patch })
+    const hook =
+      'webhook_url' in patch ? await webhookChange(c.env, siteId, merged.webhook_url) : null
+    await c.env.DB.batch([
+      putConfigStatement(c.env.DB, siteId, merged),
+      ...(hook?.statements ?? []),
+      bumpDataVersionStatement(c.env.DB, siteId), // answers computed with the old config are void
+      auditStatement(c.env.DB, siteId, c.get('key').id, 'config.update', {
+        fields: Object.keys(patch),
+      }),
+    ])
+    forgetSite(site.public_key)
+    // The signing secret is shown once: here, when the first webhook_url is saved.
+    return c.json({ config: merged, ...(hook?.secret ? { webhook_secret: hook.secret } : {}) })
+  })
 
 /**
  * Saving a webhook_url: it must be https to a public host (DESIGN §9; 400 naming the field

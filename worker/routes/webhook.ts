@@ -9,9 +9,7 @@ import { PREVIOUS_SECRET_MS, endpoint, rotateSecretStatement } from '../db/webho
 import type { AppEnv } from '../env'
 import { requireRole } from '../middleware/auth'
 
-const webhook = new Hono<AppEnv>()
-
-webhook.post('/secret', requireRole('admin'), async (c) => {
+const webhook = new Hono<AppEnv>().post('/secret', requireRole('admin'), async (c) => {
   const siteId = c.req.param('site')!
   const had = await endpoint(c.env.DB, siteId)
   const secret = newWebhookSecret()

@@ -6,9 +6,7 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../lib/errors'
 import { bearer } from '../middleware/auth'
 
-const whoami = new Hono<AppEnv>()
-
-whoami.get('/', async (c) => {
+const whoami = new Hono<AppEnv>().get('/', async (c) => {
   const token = bearer(c.req.header('authorization'))
   const key = token ? await findKey(c.env.DB, token) : null
   if (!key) throw new ApiError(401, 'unauthorized', 'This key is unknown or has been revoked')

@@ -7,8 +7,9 @@ import { z } from 'zod'
 import { listAudit } from '../../db/audit'
 import type { AppEnv } from '../../env'
 import { encodeCursor, type CursorValue } from '../../lib/cursor'
-import { ApiError, parse } from '../../lib/errors'
+import { ApiError } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { calendarDay, cursorOf, dayRange } from './query'
 
 export const AuditQuerySchema = z
@@ -42,41 +43,46 @@ const TARGETS = new Map<string, (d: Record<string, unknown>) => string>([
   ['config.update', () => 'config'],
   ['webhook.secret_rotate', () => 'webhook'],
   ['events.export', () => 'events'],
+  ['events.import', () => 'events'],
 ])
 
-const audit = new Hono<AppEnv>()
-
-audit.get('/', requireRole('admin'), async (c) => {
-  const q = parse(AuditQuerySchema, c.req.query(), 'query')
-  const { from, to } = dayRange(q)
-  if (from !== undefined && to !== undefined && from >= to) {
-    throw new ApiError(400, 'invalid_query', 'from must not be after to')
-  }
-  const rows = await listAudit(c.env.DB, {
-    siteId: c.req.param('site')!,
-    limit: q.limit + 1,
-    before: q.cursor ? { at: q.cursor[0], id: q.cursor[1] } : null,
-    action: q.action,
-    keyId: q.key_id,
-    from,
-    to,
-  })
-  const page = rows.slice(0, q.limit)
-  const last = page.at(-1)
-  return c.json({
-    entries: page.map((r) => {
-      const details = r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>)
-      return {
-        id: r.id,
-        at: new Date(r.at).toISOString(),
-        key_id: r.key_id,
-        action: r.action,
-        target: TARGETS.get(r.action)?.(details ?? {}) ?? null,
-        details,
-      }
-    }),
-    next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null,
-  })
-})
+const audit = new Hono<AppEnv>().get(
+  '/',
+  requireRole('admin'),
+  validQuery(AuditQuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const { from, to } = dayRange(q)
+    if (from !== undefined && to !== undefined && from >= to) {
+      throw new ApiError(400, 'invalid_query', 'from must not be after to')
+    }
+    const rows = await listAudit(c.env.DB, {
+      siteId: c.req.param('site')!,
+      limit: q.limit + 1,
+      before: q.cursor ? { at: q.cursor[0], id: q.cursor[1] } : null,
+      action: q.action,
+      keyId: q.key_id,
+      from,
+      to,
+    })
+    const page = rows.slice(0, q.limit)
+    const last = page.at(-1)
+    return c.json({
+      entries: page.map((r) => {
+        const details =
+          r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>)
+        return {
+          id: r.id,
+          at: new Date(r.at).toISOString(),
+          key_id: r.key_id,
+          action: r.action,
+          target: TARGETS.get(r.action)?.(details ?? {}) ?? null,
+          details,
+        }
+      }),
+      next_cursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null,
+    })
+  },
+)
 
 export default audit

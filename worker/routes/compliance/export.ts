@@ -16,8 +16,9 @@ import { EXPORT_EVENT_COLUMNS, eventSections } from '../../db/event-export'
 import type { AppEnv } from '../../env'
 import { csvLine } from '../../lib/csv'
 import type { CursorValue } from '../../lib/cursor'
-import { ApiError, parse } from '../../lib/errors'
+import { ApiError } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { EVENT_TYPES } from '../../schemas'
 import { calendarDay, cursorOf, dayRange } from './query'
 import { exportedEvent, pagesWithCursors, positionOf, pullStream } from './stream'
@@ -41,35 +42,38 @@ const FORMATS = {
   csv: 'text/csv; charset=utf-8; header=present',
 }
 
-const exporter = new Hono<AppEnv>()
-
-exporter.get('/', requireRole('admin'), async (c) => {
-  const q = parse(ExportQuerySchema, c.req.query(), 'query')
-  const siteId = c.req.param('site')!
-  const { from, to } = dayRange(q)
-  if (from !== undefined && to !== undefined && from >= to) {
-    throw new ApiError(400, 'invalid_query', 'from must not be after to')
-  }
-  const sections = eventSections({ siteId, type: q.type, from, to })
-  const start = q.cursor ? positionOf(sections, q.cursor) : { section: 0, after: null }
-  if (!start) {
-    throw new ApiError(400, 'invalid_query', 'cursor: it belongs to another export or type')
-  }
-  await auditStatement(c.env.DB, siteId, c.get('key').id, 'events.export', {
-    format: q.format,
-    type: q.type ?? null,
-    from: c.req.query('from') ?? null,
-    to: c.req.query('to') ?? null,
-    resumed: Boolean(q.cursor),
-  }).run()
-  const pages = pagesWithCursors(c.env.DB, sections, start, q.limit)
-  const body = q.format === 'csv' ? csv(pages) : ndjson(pages)
-  return c.body(pullStream(body), 200, {
-    'content-type': FORMATS[q.format],
-    'content-disposition': `attachment; filename="${siteId}-events.${q.format}"`,
-    'cache-control': 'no-store',
-  })
-})
+const exporter = new Hono<AppEnv>().get(
+  '/',
+  requireRole('admin'),
+  validQuery(ExportQuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const siteId = c.req.param('site')!
+    const { from, to } = dayRange(q)
+    if (from !== undefined && to !== undefined && from >= to) {
+      throw new ApiError(400, 'invalid_query', 'from must not be after to')
+    }
+    const sections = eventSections({ siteId, type: q.type, from, to })
+    const start = q.cursor ? positionOf(sections, q.cursor) : { section: 0, after: null }
+    if (!start) {
+      throw new ApiError(400, 'invalid_query', 'cursor: it belongs to another export or type')
+    }
+    await auditStatement(c.env.DB, siteId, c.get('key').id, 'events.export', {
+      format: q.format,
+      type: q.type ?? null,
+      from: c.req.query('from') ?? null,
+      to: c.req.query('to') ?? null,
+      resumed: Boolean(q.cursor),
+    }).run()
+    const pages = pagesWithCursors(c.env.DB, sections, start, q.limit)
+    const body = q.format === 'csv' ? csv(pages) : ndjson(pages)
+    return c.body(pullStream(body), 200, {
+      'content-type': FORMATS[q.format],
+      'content-disposition': `attachment; filename="${siteId}-events.${q.format}"`,
+      'cache-control': 'no-store',
+    })
+  },
+)
 
 type Pages = ReturnType<typeof pagesWithCursors>
 

@@ -12,6 +12,7 @@ import { sha256Hex } from '../../lib/crypto'
 import type { CursorValue } from '../../lib/cursor'
 import { ApiError, parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { cursorOf } from './query'
 import { MAX_EXPORT_ROWS } from './export'
 import { exportedEvent, pagesWithCursors, positionOf, pullStream } from './stream'
@@ -27,54 +28,52 @@ export const UserExportQuerySchema = z
   .strict()
 
 const users = new Hono<AppEnv>()
-
-/**
- * Idempotent: a user with nothing stored (never seen, or erased already) answers 200 with every
- * count 0, so a retried erasure is safe and says there was nothing left.
- */
-users.delete('/:uid', requireRole('admin'), async (c) => {
-  const siteId = c.req.param('site')!
-  const uid = parse(UidSchema, c.req.param('uid'), 'path')
-  const uidSha256 = await sha256Hex(uid)
-  const erase = eraseUserStatements(c.env.DB, siteId, uid, { keyId: c.get('key').id, uidSha256 })
-  const results = await c.env.DB.batch(erase.statements)
-  return c.json({
-    uid_sha256: uidSha256,
-    removed: erase.counts(results),
-    erased_at: new Date().toISOString(),
+  /**
+   * Idempotent: a user with nothing stored (never seen, or erased already) answers 200 with every
+   * count 0, so a retried erasure is safe and says there was nothing left.
+   */
+  .delete('/:uid', requireRole('admin'), async (c) => {
+    const siteId = c.req.param('site')!
+    const uid = parse(UidSchema, c.req.param('uid'), 'path')
+    const uidSha256 = await sha256Hex(uid)
+    const erase = eraseUserStatements(c.env.DB, siteId, uid, { keyId: c.get('key').id, uidSha256 })
+    const results = await c.env.DB.batch(erase.statements)
+    return c.json({
+      uid_sha256: uidSha256,
+      removed: erase.counts(results),
+      erased_at: new Date().toISOString(),
+    })
   })
-})
-
-users.get('/:uid/export', requireRole('admin'), async (c) => {
-  const siteId = c.req.param('site')!
-  const uid = parse(UidSchema, c.req.param('uid'), 'path')
-  const q = parse(UserExportQuerySchema, c.req.query(), 'query')
-  const sections = userSections(siteId, uid)
-  const start = q.cursor ? positionOf(sections, q.cursor) : { section: 0, after: null }
-  if (!start) throw new ApiError(400, 'invalid_query', 'cursor: it belongs to another export')
-  await auditStatement(c.env.DB, siteId, c.get('key').id, 'user.export', {
-    uid_sha256: await sha256Hex(uid),
-    resumed: Boolean(q.cursor),
-  }).run()
-  const head = { site: siteId, uid, exported_at: new Date().toISOString() }
-  const pages = pagesWithCursors(c.env.DB, sections, start, q.limit)
-  return c.body(
-    pullStream(
-      document(
-        head,
-        sections.map((s) => s.name),
-        start.section,
-        pages,
+  .get('/:uid/export', requireRole('admin'), validQuery(UserExportQuerySchema), async (c) => {
+    const siteId = c.req.param('site')!
+    const uid = parse(UidSchema, c.req.param('uid'), 'path')
+    const q = c.req.valid('query')
+    const sections = userSections(siteId, uid)
+    const start = q.cursor ? positionOf(sections, q.cursor) : { section: 0, after: null }
+    if (!start) throw new ApiError(400, 'invalid_query', 'cursor: it belongs to another export')
+    await auditStatement(c.env.DB, siteId, c.get('key').id, 'user.export', {
+      uid_sha256: await sha256Hex(uid),
+      resumed: Boolean(q.cursor),
+    }).run()
+    const head = { site: siteId, uid, exported_at: new Date().toISOString() }
+    const pages = pagesWithCursors(c.env.DB, sections, start, q.limit)
+    return c.body(
+      pullStream(
+        document(
+          head,
+          sections.map((s) => s.name),
+          start.section,
+          pages,
+        ),
       ),
-    ),
-    200,
-    {
-      'content-type': 'application/json; charset=utf-8',
-      'content-disposition': `attachment; filename="${siteId}-user-export.json"`,
-      'cache-control': 'no-store',
-    },
-  )
-})
+      200,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="${siteId}-user-export.json"`,
+        'cache-control': 'no-store',
+      },
+    )
+  })
 
 /**
  * `{site, uid, exported_at, tables: {events: […], rollup_user_days: […], …}, next_cursor}`,

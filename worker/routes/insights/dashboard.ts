@@ -12,6 +12,7 @@ import { activity } from '../../db/insights/activity'
 import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { loadOpportunities, type InsightRequest } from './load'
 import {
   insightRequest,
@@ -24,13 +25,16 @@ import {
 
 export const QuerySchema = storedQuery(AnalysisQuerySchema)
 
-const dashboard = new Hono<AppEnv>()
-
-dashboard.get('/', requireRole('read'), async (c) => {
-  const q = parse(QuerySchema, c.req.query(), 'query')
-  const r = await insightRequest(c, q)
-  return storedAnswer(c, r, q, () => overview(r))
-})
+const dashboard = new Hono<AppEnv>().get(
+  '/',
+  requireRole('read'),
+  validQuery(QuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const r = await insightRequest(c, q)
+    return storedAnswer(c, r, q, () => overview(r))
+  },
+)
 
 /**
  * The question a person opening the dashboard asks first — the default period, no filters —

@@ -2,22 +2,25 @@
 import { Hono } from 'hono'
 import { AnalysisQuerySchema } from '../../analysis/period'
 import type { AppEnv } from '../../env'
-import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { loadFeatureValue } from './load'
 import { insightRequest, periodOf, storedAnswer, storedQuery } from './request'
 
 export const QuerySchema = storedQuery(AnalysisQuerySchema)
 
-const featureValue = new Hono<AppEnv>()
-
-featureValue.get('/', requireRole('read'), async (c) => {
-  const q = parse(QuerySchema, c.req.query(), 'query')
-  const r = await insightRequest(c, q)
-  return storedAnswer(c, r, q, async () => {
-    const { weights, tiers } = await loadFeatureValue(r)
-    return { period: periodOf(r), weights, tiers }
-  })
-})
+const featureValue = new Hono<AppEnv>().get(
+  '/',
+  requireRole('read'),
+  validQuery(QuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const r = await insightRequest(c, q)
+    return storedAnswer(c, r, q, async () => {
+      const { weights, tiers } = await loadFeatureValue(r)
+      return { period: periodOf(r), weights, tiers }
+    })
+  },
+)
 
 export default featureValue

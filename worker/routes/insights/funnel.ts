@@ -14,8 +14,8 @@ import {
 import { AnalysisQuerySchema, toRange } from '../../analysis/period'
 import { scanFunnelEvents } from '../../db/insights/funnel'
 import type { AppEnv } from '../../env'
-import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validJson, validQuery } from '../../middleware/valid'
 import { EVENT_TYPES, STAGES, slug } from '../../schemas'
 
 const MIN_WINDOW_MS = 5 * 60_000
@@ -59,43 +59,47 @@ export const FunnelQuerySchema = AnalysisQuerySchema.refine(
   'a funnel takes no feature filter: pin the feature on a step instead',
 )
 
-const funnel = new Hono<AppEnv>()
-
-funnel.post('/', requireRole('read'), async (c) => {
-  const q = parse(FunnelQuerySchema, c.req.query(), 'query')
-  const body = parse(FunnelBodySchema, await c.req.json().catch(() => undefined))
-  const range = toRange(q)
-  const window = windowMs(body.window)
-  const counter = new FunnelCounter(body.steps, {
-    windowMs: window,
-    order: body.order,
-    by: body.by,
-    breakdown: body.breakdown,
-    startBefore: range.to,
-  })
-  const scan = await scanFunnelEvents(
-    c.env.DB,
-    {
-      siteId: c.req.param('site')!,
-      steps: body.steps,
-      from: range.from,
-      to: range.to + window, // attempts started in the period may finish after it
-      tier: q.tier,
-      device: q.device,
-    },
-    (e) => counter.add(e),
-  )
-  const outcomes = counter.outcomes()
-  return c.json({
-    range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
-    window: body.window,
-    order: body.order,
-    by: body.by,
-    steps: funnelSteps(body.steps, outcomes),
-    breakdown: body.breakdown ? funnelBreakdown(body.breakdown, body.steps, outcomes) : null,
-    events_scanned: scan.scanned,
-    truncated: scan.truncated,
-  })
-})
+const funnel = new Hono<AppEnv>().post(
+  '/',
+  requireRole('read'),
+  validQuery(FunnelQuerySchema),
+  validJson(FunnelBodySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const body = c.req.valid('json')
+    const range = toRange(q)
+    const window = windowMs(body.window)
+    const counter = new FunnelCounter(body.steps, {
+      windowMs: window,
+      order: body.order,
+      by: body.by,
+      breakdown: body.breakdown,
+      startBefore: range.to,
+    })
+    const scan = await scanFunnelEvents(
+      c.env.DB,
+      {
+        siteId: c.req.param('site')!,
+        steps: body.steps,
+        from: range.from,
+        to: range.to + window, // attempts started in the period may finish after it
+        tier: q.tier,
+        device: q.device,
+      },
+      (e) => counter.add(e),
+    )
+    const outcomes = counter.outcomes()
+    return c.json({
+      range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() },
+      window: body.window,
+      order: body.order,
+      by: body.by,
+      steps: funnelSteps(body.steps, outcomes),
+      breakdown: body.breakdown ? funnelBreakdown(body.breakdown, body.steps, outcomes) : null,
+      events_scanned: scan.scanned,
+      truncated: scan.truncated,
+    })
+  },
+)
 
 export default funnel

@@ -16,8 +16,8 @@ import { AnalysisQuerySchema } from '../../analysis/period'
 import { firstConversions, stageTrails } from '../../db/insights/journeys'
 import type { AppEnv } from '../../env'
 import { utcDay } from '../../ingest/store'
-import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { slug } from '../../schemas'
 import type { InsightRequest } from './load'
 import { insightRequest, storedAnswer, storedQuery } from './request'
@@ -38,13 +38,16 @@ export const JourneysQuerySchema = storedQuery(
   }),
 )
 
-const journeys = new Hono<AppEnv>()
-
-journeys.get('/', requireRole('read'), async (c) => {
-  const q = parse(JourneysQuerySchema, c.req.query(), 'query')
-  const r = await insightRequest(c, q)
-  return storedAnswer(c, r, q, () => journeyReport(r, q))
-})
+const journeys = new Hono<AppEnv>().get(
+  '/',
+  requireRole('read'),
+  validQuery(JourneysQuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const r = await insightRequest(c, q)
+    return storedAnswer(c, r, q, () => journeyReport(r, q))
+  },
+)
 
 async function journeyReport(r: InsightRequest, q: z.infer<typeof JourneysQuerySchema>) {
   const { db, siteId, range, config } = r

@@ -14,6 +14,7 @@ import { performanceRows } from '../../db/insights/performance'
 import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { slug } from '../../schemas'
 import type { InsightRequest } from './load'
 import {
@@ -86,12 +87,15 @@ export async function preparePerformance(db: D1Database, siteId: string, now: nu
   await prepareAnswer(`/v1/sites/${siteId}/performance`, r, q, () => loadPerformance(r))
 }
 
-const performance = new Hono<AppEnv>()
-
-performance.get('/', requireRole('read'), async (c) => {
-  const q = parse(QuerySchema, c.req.query(), 'query')
-  const r = await insightRequest(c, q)
-  return storedAnswer(c, r, q, () => loadPerformance(r, q.institution))
-})
+const performance = new Hono<AppEnv>().get(
+  '/',
+  requireRole('read'),
+  validQuery(QuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const r = await insightRequest(c, q)
+    return storedAnswer(c, r, q, () => loadPerformance(r, q.institution))
+  },
+)
 
 export default performance

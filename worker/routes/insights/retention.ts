@@ -8,36 +8,39 @@ import { AnalysisQuerySchema, toRange } from '../../analysis/period'
 import { INTERVAL_DAYS, cohortStarts, retentionTable } from '../../analysis/retention'
 import { activityPatterns } from '../../db/insights/retention'
 import type { AppEnv } from '../../env'
-import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 
 export const RetentionQuerySchema = AnalysisQuerySchema.safeExtend({
   interval: z.enum(['day', 'week']).default('week'),
   mode: z.enum(['on', 'on_or_after']).default('on'),
 })
 
-const retention = new Hono<AppEnv>()
-
-retention.get('/', requireRole('read'), async (c) => {
-  const q = parse(RetentionQuerySchema, c.req.query(), 'query')
-  const { starts, fromDay, toDay, partialLast } = cohortStarts(toRange(q), q.interval)
-  const patterns = await activityPatterns(c.env.DB, {
-    siteId: c.req.param('site')!,
-    fromDay,
-    toDay,
-    intervalDays: INTERVAL_DAYS[q.interval],
-    tier: q.tier,
-    device: q.device,
-    feature: q.feature,
-  })
-  const lastDay = new Date(Date.parse(`${toDay}T00:00:00Z`) - 86_400_000).toISOString()
-  return c.json({
-    range: { from: fromDay, to: lastDay.slice(0, 10) },
-    interval: q.interval,
-    mode: q.mode,
-    feature: q.feature ?? null,
-    ...retentionTable(patterns, { starts, mode: q.mode, partialLast }),
-  })
-})
+const retention = new Hono<AppEnv>().get(
+  '/',
+  requireRole('read'),
+  validQuery(RetentionQuerySchema),
+  async (c) => {
+    const q = c.req.valid('query')
+    const { starts, fromDay, toDay, partialLast } = cohortStarts(toRange(q), q.interval)
+    const patterns = await activityPatterns(c.env.DB, {
+      siteId: c.req.param('site')!,
+      fromDay,
+      toDay,
+      intervalDays: INTERVAL_DAYS[q.interval],
+      tier: q.tier,
+      device: q.device,
+      feature: q.feature,
+    })
+    const lastDay = new Date(Date.parse(`${toDay}T00:00:00Z`) - 86_400_000).toISOString()
+    return c.json({
+      range: { from: fromDay, to: lastDay.slice(0, 10) },
+      interval: q.interval,
+      mode: q.mode,
+      feature: q.feature ?? null,
+      ...retentionTable(patterns, { starts, mode: q.mode, partialLast }),
+    })
+  },
+)
 
 export default retention

@@ -8,6 +8,7 @@ import { analyzeWorkflow, summarizeWorkflow } from '../../analysis/workflows'
 import type { AppEnv } from '../../env'
 import { ApiError, parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
+import { validQuery } from '../../middleware/valid'
 import { slug } from '../../schemas'
 import { loadWorkflows } from './load'
 import { insightRequest, periodOf } from './request'
@@ -15,31 +16,29 @@ import { insightRequest, periodOf } from './request'
 export const QuerySchema = AnalysisQuerySchema
 
 const workflows = new Hono<AppEnv>()
-workflows.use('*', requireRole('read'))
-
-workflows.get('/', async (c) => {
-  const r = await insightRequest(c, parse(QuerySchema, c.req.query(), 'query'))
-  const { workflows: list, truncated } = await loadWorkflows(r)
-  return c.json({
-    period: periodOf(r),
-    truncated,
-    workflows: list.map(({ def, runs }) => summarizeWorkflow(def, runs)),
+  .use('*', requireRole('read'))
+  .get('/', validQuery(QuerySchema), async (c) => {
+    const r = await insightRequest(c, c.req.valid('query'))
+    const { workflows: list, truncated } = await loadWorkflows(r)
+    return c.json({
+      period: periodOf(r),
+      truncated,
+      workflows: list.map(({ def, runs }) => summarizeWorkflow(def, runs)),
+    })
   })
-})
-
-workflows.get('/:name', async (c) => {
-  const name = parse(slug, c.req.param('name'), 'path')
-  const r = await insightRequest(c, parse(QuerySchema, c.req.query(), 'query'))
-  const { workflows: list, truncated } = await loadWorkflows(r, name)
-  if (!list.length) {
-    throw new ApiError(
-      404,
-      'not_found',
-      `No workflow "${name}": not in config and no runs in the period`,
-    )
-  }
-  const [{ def, runs }] = list
-  return c.json({ period: periodOf(r), truncated, workflow: analyzeWorkflow(def, runs) })
-})
+  .get('/:name', validQuery(QuerySchema), async (c) => {
+    const name = parse(slug, c.req.param('name'), 'path')
+    const r = await insightRequest(c, c.req.valid('query'))
+    const { workflows: list, truncated } = await loadWorkflows(r, name)
+    if (!list.length) {
+      throw new ApiError(
+        404,
+        'not_found',
+        `No workflow "${name}": not in config and no runs in the period`,
+      )
+    }
+    const [{ def, runs }] = list
+    return c.json({ period: periodOf(r), truncated, workflow: analyzeWorkflow(def, runs) })
+  })
 
 export default workflows
