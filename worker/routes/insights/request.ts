@@ -106,10 +106,11 @@ export async function prepareAnswer(
 
 /**
  * Which release's answers a key can find: raised when answers change their units or shape
- * (2: rates as fractions, migrations/0010), so that an answer an older Worker stored while the
- * new one was being deployed is never served by it.
+ * (2: rates as fractions, migrations/0010; 3: opportunities with benchmark, overlaps, ROI and
+ * a union total), so that an answer an older Worker stored while the new one was being
+ * deployed is never served by it.
  */
-const ANSWER_FORMAT = 2
+const ANSWER_FORMAT = 3
 
 /**
  * The route, the parsed query but `refresh`, the period by name and the days it covers:
