@@ -60,8 +60,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/export', exporter)
   .route('/v1/sites/:site/users', users)
   .route('/v1/sites/:site/import', historicalImport)
-
-app.route('/demo', demo)
+  .route('/demo', demo)
 
 app.notFound((c) =>
   c.json(
