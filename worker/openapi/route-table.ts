@@ -350,7 +350,7 @@ export const ROUTES: RouteSpec[] = [
     'opportunities',
     'Improvement opportunities by priority (DESIGN §7.7)',
     OpportunitiesQuery,
-    '`{period, truncated, opportunities: [{id, kind, title, evidence, improvement_potential, priority_score, …}], computed_at}`',
+    '`{period, truncated, total, cost_assumptions, top_rule, opportunities: [{id, kind, title, evidence, improvement_potential, benchmark, overlaps, effort, cost, roi, priority_score, top, …}], computed_at}`',
     { description: STORED },
   ),
   insight(
