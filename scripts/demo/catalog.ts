@@ -71,9 +71,10 @@ export const FEATURES: Record<string, FeatureSpec> = {
     failRate: 0.015,
     rating: { free: 4.0, plus: 4.0, premium: 4.1 },
   },
-  // The upsell story: premium users live in it and love it; plus users barely find it.
+  // The upsell story: premium users live in it and love it; plus users barely find it, and
+  // those who do — free or plus — upgrade far more (UPGRADE_FEATURE).
   investment_tracking: {
-    adoption: { free: 0.03, plus: 0.13, premium: 0.74 },
+    adoption: { free: 0.12, plus: 0.13, premium: 0.74 },
     perSession: 0.5,
     paths: ['/investments', '/investments/portfolio', '/investments/performance'],
     actions: ['view_portfolio', 'view_performance', 'rebalance'],
@@ -126,7 +127,19 @@ export const INSTITUTIONS: Record<string, InstitutionSpec> = {
   redwood_community_bank: { share: 0.04, success: 0.988, latencyMs: 990 },
   atlas_direct: { share: 0.03, success: 0.994, latencyMs: 600 },
 }
+/**
+ * Planted for the revenue views (DESIGN §7.9); test/node/demo-data.test.ts checks each:
+ * - UNHEALTHY_INSTITUTION's failures hit paying users: a paying customer whose connections
+ *   failed twice cancels at 4× the tier's rate (user-story.ts), mostly saying `sync_problems`,
+ *   and about a fifth of the paying customers bank there;
+ * - UPGRADE_FEATURE is the one feature whose users upgrade clearly more: free users who use it
+ *   start a paid plan about 10× as often as those who do not, plus users move to premium 10×;
+ * - CHURN_TIER's plans are cancelled clearly more often than premium's (PLAN_CHURN in
+ *   subscription-history.ts: 9% against 2.5% a month).
+ */
 export const UNHEALTHY_INSTITUTION = 'northwind_credit_union'
+export const UPGRADE_FEATURE = 'investment_tracking'
+export const CHURN_TIER: Tier = 'plus'
 
 /** 0 until the last 8 days of the window, then rising linearly to 1 at `now`. */
 export function unhealthyDecline(dayFrac: number, days: number): number {

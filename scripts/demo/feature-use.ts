@@ -37,10 +37,11 @@ export class FeatureUse {
     if (purchase && !failed && !this.bought.has(feature) && this.rng.chance(purchase.chance)) {
       this.bought.add(feature)
       this.tl.emitServer('revenue', {
-        name: purchase.name,
+        name: 'one_time',
         feature,
         value: purchase.price,
         currency: 'USD',
+        props: { item: purchase.name },
       })
     }
   }

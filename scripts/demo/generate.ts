@@ -1,6 +1,7 @@
 /**
  * Deterministic demo data for a bank's app: `generateDemo({ siteId })` returns the site config
- * and a month of events that tell one believable story.
+ * and a month of events that tell one believable story, on top of six months of subscription
+ * history (subscription-history.ts).
  *
  * The story: 2,400 customers (40% already with the bank, 60% signing up during the month)
  * over free / plus / premium (≈ 65 / 25 / 10 by the end). New users go awareness →
@@ -14,13 +15,21 @@
  * - account_linking's `verify` step drops ≈ 25% of the runs that reach it (every other step
  *   < 11%), half of them for `mfa_timeout`, and half of them at northwind_credit_union;
  * - investment_tracking is used by half the premium users and rated highest (≈ 4.6), while
- *   plus users rarely find it — and the plus users who do upgrade far more often (upsell).
+ *   plus users rarely find it — and the plus users who do upgrade far more often (upsell);
+ * - the revenue signals named in catalog.ts: investment_tracking drives upgrades, plus churns
+ *   above premium, northwind_credit_union's failures cost paying customers.
+ *
+ * The paid plans launched `historyDays` (default 180) before `now`: from then on the billing
+ * system's revenue events tell every subscription — starts, monthly renewals and some yearly
+ * plans, upgrades, downgrades, cancellations, comebacks and a few refunds — while everything
+ * else happens in the last `days`.
  *
  * Each user is simulated from a stream seeded by (seed, user index), so the same options give
  * the same events, and `demoEventChunks` can stream millions of events user by user.
  */
 import type { EventRow, SiteConfig } from '../../worker/schemas'
-import { demoConfig } from './catalog'
+import { DAY_MS, demoConfig } from './catalog'
+import { formerCustomers, tellFormerCustomer } from './subscription-history'
 import { tellUserStory, type World } from './user-story'
 
 export type DemoOptions = {
@@ -30,18 +39,34 @@ export type DemoOptions = {
   now?: number
   days?: number
   users?: number
+  /** How long before `now` the subscription history starts; never less than `days`. */
+  historyDays?: number
 }
+
+export const HISTORY_DAYS = 180
 
 /** Events a user produces on average over 30 days (measured: 85–88). */
 export const EVENTS_PER_USER_30D = 86
 
 function world(opts: DemoOptions): World & { users: number } {
+  const now = opts.now ?? Date.now()
+  const days = opts.days ?? 30
   return {
     siteId: opts.siteId,
     seed: opts.seed ?? 42,
-    now: opts.now ?? Date.now(),
-    days: opts.days ?? 30,
+    now,
+    days,
     users: opts.users ?? 2400,
+    historyStart: now - Math.max(days, opts.historyDays ?? HISTORY_DAYS) * DAY_MS,
+  }
+}
+
+/** Every story: the users of the window, then the former customers of the history. */
+function* stories(w: World & { users: number }): Generator<(out: EventRow[]) => void> {
+  for (let i = 0; i < w.users; i++) yield (out) => tellUserStory(w, i, out)
+  const history = { start: w.historyStart, windowStart: w.now - w.days * DAY_MS }
+  for (let k = 0; k < formerCustomers(w.users); k++) {
+    yield (out) => tellFormerCustomer(w, history, k, out)
   }
 }
 
@@ -49,8 +74,8 @@ function world(opts: DemoOptions): World & { users: number } {
 export function* demoEventChunks(opts: DemoOptions, chunkSize = 5000): Generator<EventRow[]> {
   const w = world(opts)
   let buffer: EventRow[] = []
-  for (let i = 0; i < w.users; i++) {
-    tellUserStory(w, i, buffer)
+  for (const tell of stories(w)) {
+    tell(buffer)
     while (buffer.length >= chunkSize) {
       yield buffer.slice(0, chunkSize)
       buffer = buffer.slice(chunkSize)
@@ -62,7 +87,7 @@ export function* demoEventChunks(opts: DemoOptions, chunkSize = 5000): Generator
 export function generateDemo(opts: DemoOptions): { config: SiteConfig; events: EventRow[] } {
   const w = world(opts)
   const events: EventRow[] = []
-  for (let i = 0; i < w.users; i++) tellUserStory(w, i, events)
+  for (const tell of stories(w)) tell(events)
   return { config: demoConfig(), events }
 }
 

@@ -7,7 +7,7 @@ import { insertEventStatements } from '../../worker/db/events'
 import { putConfigStatement } from '../../worker/db/sites'
 import { markDirtyStatement } from '../../worker/rollups'
 import { DAY_MS, demoConfig } from './catalog'
-import { demoEventChunks, type DemoOptions } from './generate'
+import { demoEventChunks, HISTORY_DAYS, type DemoOptions } from './generate'
 
 /** Statements per `db.batch` call; each statement carries up to 100 events. */
 export const STATEMENTS_PER_BATCH = 50
@@ -19,14 +19,26 @@ export type LoadOptions = DemoOptions & {
 
 export async function loadDemo(db: D1Database, opts: LoadOptions): Promise<{ events: number }> {
   const now = opts.now ?? Date.now()
-  const days = opts.days ?? 30
+  // Events reach back to the subscription history's start.
+  const days = Math.max(opts.days ?? 30, opts.historyDays ?? HISTORY_DAYS)
   await putConfigStatement(db, opts.siteId, demoConfig()).run()
   let events = 0
   // Through getPlatformProxy every prepare() and bind() is a round trip to workerd, as slow
   // as running the batch itself; preparing the next batch while one runs halves the time.
   let running: Promise<unknown> = Promise.resolve()
   for (const rows of demoEventChunks({ ...opts, now }, STATEMENTS_PER_BATCH * 100)) {
-    const statements = insertEventStatements(db, rows)
+    // The backend's events (no device: revenue) in its id space, as ingest and import store them.
+    const statements = [
+      ...insertEventStatements(
+        db,
+        rows.filter((r) => r.device),
+      ),
+      ...insertEventStatements(
+        db,
+        rows.filter((r) => !r.device),
+        'server',
+      ),
+    ]
     for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
       await running
       running = db.batch(statements.slice(i, i + STATEMENTS_PER_BATCH))

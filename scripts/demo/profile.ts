@@ -3,7 +3,7 @@
  * often they open the app, which bank they link, which features they will take up, and
  * whether they mean to upgrade. All drawn from the user's own stream.
  */
-import { FEATURES, INSTITUTIONS, type Tier } from './catalog'
+import { FEATURES, INSTITUTIONS, UPGRADE_FEATURE, type Tier } from './catalog'
 import type { Rng } from './random'
 import type { Device } from './timeline'
 
@@ -56,12 +56,16 @@ export function drawProfile(rng: Rng, days: number): Profile {
   }
 }
 
-/** Plus users who found investment tracking want premium: the upsell story's other half. */
+/**
+ * Users of UPGRADE_FEATURE upgrade far more (catalog.ts, planted): free ones to a paid plan,
+ * plus ones to premium — the upsell story's other half.
+ */
 function drawUpgrade(rng: Rng, tier: Tier, features: Set<string>): Tier | null {
-  if (tier === 'free') return rng.chance(0.06) ? (rng.chance(0.85) ? 'plus' : 'premium') : null
-  if (tier === 'plus') {
-    return rng.chance(features.has('investment_tracking') ? 0.4 : 0.04) ? 'premium' : null
+  const driven = features.has(UPGRADE_FEATURE)
+  if (tier === 'free') {
+    return rng.chance(driven ? 0.5 : 0.035) ? (rng.chance(0.85) ? 'plus' : 'premium') : null
   }
+  if (tier === 'plus') return rng.chance(driven ? 0.4 : 0.04) ? 'premium' : null
   return null
 }
 

@@ -100,21 +100,23 @@ export class Session {
     if (this.flow === 'active' || this.flow === 'unlinked') this.useApp()
   }
 
+  /** Why a user leaves: a bank that keeps failing them, else what users usually say. */
+  churnReason(paid: boolean): string {
+    if (this.banks.failures > 2 && this.rng.chance(0.7)) return 'sync_problems'
+    return this.rng.weighted({
+      too_expensive: paid ? 3 : 0.2,
+      missing_features: 2,
+      switching_bank: 2,
+      not_using: 3,
+    })
+  }
+
   /** Says goodbye: cancels the paid plan or closes the account. */
-  leave(start: number, device: Device, paid: boolean): void {
+  leave(start: number, device: Device, paid: boolean, reason: string): void {
     this.tl.startSession(start, device)
     this.tl.emit('identify', { props: { method: 'password' } })
     this.page('/settings')
     this.page(paid ? '/settings/plan/cancel' : '/settings/close-account')
-    const reason =
-      this.banks.failures > 2 && this.rng.chance(0.7)
-        ? 'sync_problems'
-        : this.rng.weighted({
-            too_expensive: paid ? 3 : 0.2,
-            missing_features: 2,
-            switching_bank: 2,
-            not_using: 3,
-          })
     this.tl.emit('stage', { stage: 'churn', journey: 'lifecycle', reason })
   }
 

@@ -89,7 +89,7 @@ export async function createDemoSite({
     const sites = await db.prepare('SELECT count(*) AS n FROM sites').first<{ n: number }>()
     if (sites!.n > 0) return undefined
 
-    log('Empty database: creating the demo bank and a month of its data')
+    log('Empty database: creating the demo bank: a month of its app, six months of subscriptions')
     const started = Date.now()
     const { events, ...keys } = await seedDemoSite(db, { webhookUrl })
     log(

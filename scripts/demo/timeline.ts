@@ -64,6 +64,14 @@ export class Timeline {
     this.write(type, fields, this.rng.between(20, 250), false)
   }
 
+  /** A backend event at `at` (a renewal, a charge from the past), the clock left where it was. */
+  emitServerAt(at: number, type: EventRow['type'], fields: Fields): void {
+    const saved = this.t
+    this.t = at
+    this.emitServer(type, fields)
+    this.t = saved
+  }
+
   private write(type: EventRow['type'], fields: Fields, delay: number, client: boolean): void {
     if (this.t > this.now) return
     const ts = Math.round(this.t)

@@ -2,20 +2,33 @@
  * One user's month, day by day. A new user visits, signs up, goes through onboarding,
  * identity verification and account linking (each may fail; some retry in a later session),
  * then uses features in sessions, climbs the lifecycle stages, may upgrade, and may churn.
- * An existing customer starts linked and onboarded. Paid plans renew every 30 days.
+ * An existing customer starts linked and onboarded, with the subscription history of the
+ * months before (subscription-history.ts). Plans renew by their interval (billing.ts); a
+ * paying user who churns cancels the plan, and a few premium users step down to plus.
  */
 import type { EventRow } from '../../worker/schemas'
-import { DAY_MS, PRICES, type Tier } from './catalog'
+import { Billing } from './billing'
+import { DAY_MS, type Tier } from './catalog'
 import { adoptForTier, drawProfile, type Profile } from './profile'
 import { mixSeed, Rng } from './random'
 import { Session } from './session'
 import type { Flow } from './signup-flow'
+import { customerHistory, PLAN_CHURN } from './subscription-history'
 import { Timeline, type Device, SESSION_GAP_MS } from './timeline'
 
-export type World = { siteId: string; seed: number; now: number; days: number }
+/** `historyStart`: when the subscription history begins (at or before the window's start). */
+export type World = {
+  siteId: string
+  seed: number
+  now: number
+  days: number
+  historyStart: number
+}
 
-/** Monthly churn by tier before the user's own story changes it. */
-const MONTHLY_CHURN: Record<Tier, number> = { free: 0.1, plus: 0.05, premium: 0.03 }
+/** Monthly churn by tier before the user's own story changes it; paid plans: PLAN_CHURN. */
+const MONTHLY_CHURN: Record<Tier, number> = { free: 0.1, ...PLAN_CHURN }
+/** Monthly chance a premium user on a monthly plan steps down to plus. */
+const MONTHLY_DOWNGRADE = 0.03
 /** UTC hour weights: the bank's customers are mostly in the Americas. */
 const HOURS = [
   5, 4, 3, 2, 1.5, 1, 1, 1.2, 1.6, 2, 2.6, 3.2, 4, 4.5, 4.6, 4.4, 4.2, 4.2, 4.4, 4.6, 4.8, 5, 5.2,
@@ -34,7 +47,9 @@ class UserStory {
   private readonly session: Session
   private readonly windowStart: number
   private readonly firstMidnight: number
-  private nextRenewal: number | null = null
+  /** Billing draws come from a stream of their own, so the activity story stays as it was. */
+  private readonly billingRng: Rng
+  private readonly billing: Billing
   private done = false
 
   constructor(
@@ -49,6 +64,8 @@ class UserStory {
     this.profile = drawProfile(this.rng, world.days)
     this.windowStart = world.now - world.days * DAY_MS
     this.firstMidnight = Math.floor(this.windowStart / DAY_MS) * DAY_MS
+    this.billingRng = new Rng(mixSeed(world.seed, index, 11))
+    this.billing = new Billing(this.tl, this.billingRng)
     this.session = new Session(this.tl, this.rng, this.profile, {
       dayFrac: () => (this.tl.t - this.windowStart) / (world.now - this.windowStart),
       days: world.days,
@@ -63,9 +80,12 @@ class UserStory {
     let day = 0
     if (profile.existing) {
       this.tl.tier = profile.tier
-      if (profile.tier !== 'free') {
-        const billing = this.firstMidnight + this.rng.int(1, 30) * DAY_MS
-        this.nextRenewal = billing + this.rng.between(6, 8) * 3.6e6
+      const history = { start: world.historyStart, windowStart: this.windowStart }
+      customerHistory(this.billing, this.billingRng, history, profile.tier)
+      if (profile.tier !== 'free' && !this.billing.plan) {
+        // No history to tell (a window as long as the history): a plan already running.
+        const next = this.firstMidnight + this.rng.int(1, 30) * DAY_MS
+        this.billing.plan = { tier: profile.tier, interval: 'month', next: next + 7 * 3.6e6 }
       }
     } else {
       day = Math.min(lastDay, profile.signupDay + 1)
@@ -80,6 +100,7 @@ class UserStory {
         if (this.session.flow === 'gone') return
       }
       if (day - firstDay >= 1 && this.rng.chance(this.churnHazard())) this.churn(day)
+      else if (this.billing.plan?.tier === 'premium') this.maybeDowngrade(day)
     }
     if (this.done) return
     this.renewUntil(world.now)
@@ -100,58 +121,49 @@ class UserStory {
       if (visit >= this.windowStart) this.session.visit(visit, this.pickDevice())
     }
     this.session.signUp(this.timeOn(day), this.pickDevice(), () => {
-      if (profile.tier === 'free') return
-      this.tl.emitServer('revenue', {
-        name: 'subscription',
-        value: PRICES[profile.tier],
-        currency: 'USD',
-        props: { kind: 'new' },
-      })
-      this.nextRenewal = this.tl.t + 30 * DAY_MS
+      if (profile.tier !== 'free') this.billing.start(this.tl.t, profile.tier)
     })
     if (this.session.flow === 'gone') this.done = true
   }
 
+  /**
+   * Free → paid starts a subscription (a reactivation for one who paid before); plus → premium
+   * upgrades it. A paying user takes up what the new tier favours; a free user upgraded for
+   * what they already use, so the upgrade driver stays the one planted (profile.ts).
+   */
   private upgraded(from: Tier, to: Tier): void {
+    this.billing.renewUntil(this.tl.t)
+    if (!this.billing.plan) return this.billing.start(this.tl.t, to)
     adoptForTier(this.rng, this.profile.features, from, to)
-    this.tl.emitServer('revenue', {
-      name: 'upgrade',
-      value: PRICES[to],
-      currency: 'USD',
-      props: { from },
-    })
-    this.nextRenewal = this.tl.t + 30 * DAY_MS
+    this.billing.change(this.tl.t, to)
   }
 
   private renewUntil(t: number): void {
-    while (
-      this.nextRenewal !== null &&
-      this.nextRenewal <= t &&
-      this.nextRenewal <= this.world.now
-    ) {
-      const tier = this.tl.tier
-      if (tier && tier !== 'free' && this.nextRenewal >= this.windowStart) {
-        const saved = this.tl.t
-        this.tl.t = this.nextRenewal
-        this.tl.emitServer('revenue', {
-          name: 'subscription',
-          value: PRICES[tier],
-          currency: 'USD',
-          props: { kind: 'renewal' },
-        })
-        this.tl.t = saved
-      }
-      this.nextRenewal += 30 * DAY_MS
-    }
+    this.billing.renewUntil(Math.min(t, this.world.now))
+  }
+
+  /** A premium user on a monthly plan may step down to plus, at the app's plan page. */
+  private maybeDowngrade(day: number): void {
+    if (this.billing.plan?.interval !== 'month') return
+    if (!this.billingRng.chance(MONTHLY_DOWNGRADE / 30)) return
+    const at = this.timeOn(day)
+    if (at > this.world.now || at < this.tl.t) return
+    this.renewUntil(at)
+    this.billing.change(at, 'plus')
+    this.tl.tier = 'plus'
   }
 
   private churnHazard(): number {
     const flow: Flow = this.session.flow
     if (flow !== 'active' && flow !== 'unlinked') return 0
     const f = this.profile.features
+    const paid = Boolean(this.billing.plan)
     let monthly = MONTHLY_CHURN[this.tl.tier ?? 'free']
     if (flow === 'unlinked') monthly *= 5
-    if (this.session.banks.failures > 2) monthly *= 1.8
+    // Paying customers hold a broken bank link against the bank's app most (planted:
+    // UNHEALTHY_INSTITUTION's failures cost paying users).
+    const failures = this.session.banks.failures
+    if (paid ? failures >= 2 : failures > 2) monthly *= paid ? 4 : 1.8
     if (f.has('investment_tracking')) monthly *= 0.4
     if (f.has('budget_tracking')) monthly *= 0.7
     return Math.min(0.5, monthly / 30)
@@ -159,13 +171,18 @@ class UserStory {
 
   /** Leaves for good; some say so (cancel the plan or close the account), most just go quiet. */
   private churn(day: number): void {
-    const paid = this.tl.tier !== 'free'
-    const at = this.timeOn(day)
+    const paid = Boolean(this.billing.plan)
+    // Not before the day's sessions: the billing system hears of it after the last of them.
+    const at = Math.max(this.timeOn(day), this.tl.t)
     if (at > this.world.now) return
     this.done = true
-    this.nextRenewal = null
+    const reason = this.session.churnReason(paid)
+    if (paid) {
+      this.renewUntil(at)
+      this.billing.cancel(at, reason)
+    }
     if (this.rng.chance(paid ? 0.7 : 0.4)) {
-      this.session.leave(at, this.pickDevice(), paid)
+      this.session.leave(at, this.pickDevice(), paid, reason)
     }
   }
 

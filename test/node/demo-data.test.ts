@@ -5,7 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { demoEventChunks, generateDemo } from '../../scripts/demo/generate'
-import { DEFAULT_FEATURES, EventSchema, type EventRow, type SiteConfig } from '../../worker/schemas'
+import { checkRevenue } from '../../worker/ingest/revenue'
+import {
+  DEFAULT_FEATURES,
+  EventSchema,
+  REVENUE_NAMES,
+  type EventRow,
+  type SiteConfig,
+} from '../../worker/schemas'
 
 const NOW = Date.UTC(2026, 5, 15, 14, 30)
 const DAY = 86_400_000
@@ -107,9 +114,13 @@ describe('demo data', () => {
     expect(invalid).toBe(0)
   })
 
-  it('keeps ids unique and every event inside the 30-day window', () => {
+  it('keeps ids unique, the app inside the 30-day window and revenue inside 180 days', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length)
-    expect(events.every((e) => e.ts >= NOW - 30 * DAY && e.ts <= NOW)).toBe(true)
+    const app = events.filter((e) => e.type !== 'revenue')
+    expect(app.every((e) => e.ts >= NOW - 30 * DAY && e.ts <= NOW)).toBe(true)
+    const revenue = events.filter((e) => e.type === 'revenue')
+    expect(revenue.every((e) => e.ts >= NOW - 180 * DAY && e.ts <= NOW)).toBe(true)
+    expect(revenue.some((e) => e.ts < NOW - 170 * DAY)).toBe(true)
   })
 
   it('has at least 2,000 users over free, plus and premium, about 65/25/10', () => {
@@ -220,18 +231,191 @@ describe('demo data', () => {
     expect(adoption('plus')).toBeLessThan(0.1)
   })
 
-  it('reports revenue from the server only, in USD', () => {
+  it('reports revenue from the server only, in USD, every name of DESIGN §7.9 that ingest takes', () => {
     const revenue = events.filter((e) => e.type === 'revenue')
-    const names = new Set(revenue.map((e) => e.name))
-    expect(names).toEqual(new Set(['subscription', 'upgrade', 'tax_report', 'credit_report']))
-    expect(revenue.every((e) => e.currency === 'USD' && e.value! > 0 && !e.sid && !e.device)).toBe(
-      true,
-    )
+    expect(new Set(revenue.map((e) => e.name))).toEqual(new Set(REVENUE_NAMES))
+    expect(revenue.every((e) => e.currency === 'USD' && !e.sid && !e.device)).toBe(true)
+    const refused = revenue.filter((e) => {
+      const wire = { ...e, props: e.props ? JSON.parse(e.props) : undefined }
+      return checkRevenue(wire as Parameters<typeof checkRevenue>[0], 'USD') !== undefined
+    })
+    expect(refused).toEqual([])
   })
 
   it('scales with users and days', () => {
-    const small = generateDemo({ siteId: 's', now: NOW, users: 200, days: 7 }).events
+    const small = generateDemo({
+      siteId: 's',
+      now: NOW,
+      users: 200,
+      days: 7,
+      historyDays: 0,
+    }).events
     expect(new Set(small.map((e) => e.uid)).size).toBeGreaterThan(180)
     expect(small.every((e) => e.ts >= NOW - 7 * DAY && e.ts <= NOW)).toBe(true)
+  })
+})
+
+/** Each user's subscription events (no one-off purchases), in time order. */
+function subscriptions(): Map<string, EventRow[]> {
+  const byUser = new Map<string, EventRow[]>()
+  for (const e of events) {
+    if (e.type !== 'revenue' || e.name === 'one_time') continue
+    if (!byUser.has(e.uid!)) byUser.set(e.uid!, [])
+    byUser.get(e.uid!)!.push(e)
+  }
+  for (const list of byUser.values()) list.sort((a, b) => a.ts - b.ts)
+  return byUser
+}
+
+/**
+ * Customer churn per paid tier over the six months, Stripe's way month by month: plans
+ * cancelled in the month / (plans active at its start + started in it), summed over months.
+ */
+function churnByTier(): Map<string, { base: number; churned: number }> {
+  const out = new Map<string, { base: number; churned: number }>()
+  for (let m = 0; m < 6; m++) {
+    const start = NOW - (180 - m * 30) * DAY
+    const end = start + 30 * DAY
+    for (const list of subscriptions().values()) {
+      let plan: string | null = null
+      let base: string | null = null
+      let churned = false
+      for (const e of list) {
+        if (e.ts >= end || e.name === 'refund') continue
+        const before = plan
+        plan = e.name === 'subscription_cancelled' ? null : e.tier!
+        if (e.ts < start) continue
+        base ??= before ?? (e.name === 'subscription_started' ? e.tier! : null)
+        if (e.name === 'subscription_cancelled' && before === base) churned = true
+      }
+      base ??= plan
+      if (!base) continue
+      const c = out.get(base) ?? { base: 0, churned: 0 }
+      c.base++
+      if (churned) c.churned++
+      out.set(base, c)
+    }
+  }
+  return out
+}
+
+/** Free users of the window: share who start a paid plan, among users and non-users of `f`. */
+function upgradeRates(feature: string) {
+  const users = { n: 0, up: 0 }
+  const others = { n: 0, up: 0 }
+  const firstTier = new Map<string, string>()
+  const used = new Set<string>()
+  const upgraded = new Set<string>()
+  for (const e of events) {
+    if (e.ts < NOW - 30 * DAY || !e.uid) continue
+    if (e.tier && e.type !== 'revenue' && !firstTier.has(e.uid)) firstTier.set(e.uid, e.tier)
+    if (e.type === 'feature' && e.feature === feature) used.add(e.uid)
+    if (e.type === 'revenue' && e.name === 'subscription_started') upgraded.add(e.uid)
+  }
+  for (const [uid, tier] of firstTier) {
+    if (tier !== 'free') continue
+    const side = used.has(uid) ? users : others
+    side.n++
+    if (upgraded.has(uid)) side.up++
+  }
+  return { users: users.up / users.n, others: others.up / others.n, n: users.n }
+}
+
+describe('demo subscriptions', () => {
+  it('tells six months of them: starts, renewals and cancellations every month', () => {
+    for (let m = 0; m < 6; m++) {
+      const start = NOW - (180 - m * 30) * DAY
+      const names = new Set(
+        events
+          .filter((e) => e.type === 'revenue' && e.ts >= start && e.ts < start + 30 * DAY)
+          .map((e) => e.name),
+      )
+      if (m > 0) expect([...names]).toEqual(expect.arrayContaining(['subscription_renewed']))
+      expect([...names]).toEqual(
+        expect.arrayContaining(['subscription_started', 'subscription_cancelled']),
+      )
+    }
+  })
+
+  it('has some yearly plans, charged ten months and renewed by the year', () => {
+    const yearly = events.filter((e) => e.type === 'revenue' && e.props?.includes('"year"'))
+    const starts = events.filter((e) => e.name === 'subscription_started')
+    const yearlyStarts = yearly.filter((e) => e.name === 'subscription_started')
+    expect(yearlyStarts.length / starts.length).toBeGreaterThan(0.05)
+    expect(yearlyStarts.length / starts.length).toBeLessThan(0.25)
+    expect(yearlyStarts.every((e) => e.value === (e.tier === 'plus' ? 99.9 : 199.9))).toBe(true)
+    // Six months of history: no yearly plan comes up for renewal.
+    expect(yearly.filter((e) => e.name === 'subscription_renewed')).toEqual([])
+  })
+
+  it('begins every subscription with a start, and has comebacks, tier changes and refunds', () => {
+    let comebacks = 0
+    for (const list of subscriptions().values()) {
+      expect(list[0].name).toBe('subscription_started')
+      for (let i = 1; i < list.length; i++) {
+        if (
+          list[i].name === 'subscription_started' &&
+          list[i - 1].name === 'subscription_cancelled'
+        )
+          comebacks++
+      }
+    }
+    expect(comebacks).toBeGreaterThanOrEqual(10)
+    const count = (name: string) => events.filter((e) => e.name === name).length
+    expect(count('subscription_upgraded')).toBeGreaterThanOrEqual(20)
+    expect(count('subscription_downgraded')).toBeGreaterThanOrEqual(10)
+    expect(count('refund')).toBeGreaterThanOrEqual(10)
+    expect(events.filter((e) => e.name === 'refund').every((e) => e.value! < 0)).toBe(true)
+  })
+
+  it('has plus plans cancelled clearly more often than premium ones', () => {
+    const churn = churnByTier()
+    const rate = (t: string) => churn.get(t)!.churned / churn.get(t)!.base
+    expect(rate('plus')).toBeGreaterThan(0.06)
+    expect(rate('plus')).toBeGreaterThan(2.5 * rate('premium'))
+  })
+
+  it('has free users of investment_tracking start paying far more than users of any other feature', () => {
+    const lift = new Map(
+      DEFAULT_FEATURES.map((f) => {
+        const r = upgradeRates(f)
+        return [f, r.users - r.others] as const
+      }),
+    )
+    const [top, second] = [...lift].sort((a, b) => b[1] - a[1])
+    expect(top[0]).toBe('investment_tracking')
+    expect(top[1]).toBeGreaterThan(0.1)
+    expect(second[1]).toBeLessThan(top[1] / 2)
+    const it = upgradeRates('investment_tracking')
+    expect(it.n).toBeGreaterThan(80)
+    expect(it.users).toBeGreaterThan(4 * it.others)
+  })
+
+  it('has paying customers hit by northwind_credit_union failures cancel more than the rest', () => {
+    const failed = new Set(
+      events
+        .filter(
+          (e) =>
+            e.type === 'connection' &&
+            e.status === 'failed' &&
+            e.institution === 'northwind_credit_union',
+        )
+        .map((e) => e.uid),
+    )
+    const hit = { n: 0, cancelled: 0 }
+    const rest = { n: 0, cancelled: 0 }
+    for (const [uid, list] of subscriptions()) {
+      const inWindow = list.filter((e) => e.ts >= NOW - 30 * DAY)
+      const before = list.filter((e) => e.ts < NOW - 30 * DAY && e.name !== 'refund').at(-1)
+      const paying =
+        (before && before.name !== 'subscription_cancelled') ||
+        inWindow.some((e) => e.name === 'subscription_started')
+      if (!paying) continue
+      const side = failed.has(uid) ? hit : rest
+      side.n++
+      if (inWindow.some((e) => e.name === 'subscription_cancelled')) side.cancelled++
+    }
+    expect(hit.n).toBeGreaterThan(50)
+    expect(hit.cancelled / hit.n).toBeGreaterThan(1.6 * (rest.cancelled / rest.n))
   })
 })
