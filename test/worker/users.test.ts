@@ -131,6 +131,7 @@ async function rollups(siteId: string) {
     'rollup_connection_days',
     'user_first_seen',
     'workflow_runs',
+    'rollup_revenue_days',
     'rollup_perf_hours',
     'rollup_perf_days',
     'rollup_perf_reasons',
@@ -194,6 +195,7 @@ describe('DELETE /v1/sites/:site/users/:uid', () => {
         'rollup_connection_days',
         'user_first_seen',
         'workflow_runs',
+        'rollup_revenue_days',
         'connection_users',
         'dead_letters',
         'ingest_outbox',
@@ -210,6 +212,7 @@ describe('DELETE /v1/sites/:site/users/:uid', () => {
       rollup_feature_days: 5, // two features a day, and the revenue's
       rollup_connection_days: 2,
       workflow_runs: 2,
+      rollup_revenue_days: 1,
       user_first_seen: 1,
       connection_users: 1,
       ingest_outbox: 1,
@@ -320,6 +323,7 @@ describe('GET /v1/sites/:site/users/:uid/export', () => {
       'rollup_feature_days',
       'rollup_connection_days',
       'workflow_runs',
+      'rollup_revenue_days',
       'user_first_seen',
       'connection_users',
     ])

@@ -6,9 +6,16 @@ import { connectionDays } from './connection-days'
 import { featureDays } from './feature-days'
 import type { Rollup } from './index'
 import { perfRollup } from './perf'
+import { revenueDays } from './revenue-days'
 import { userDays } from './user-days'
 
-export const INSIGHT_ROLLUPS: Rollup[] = [userDays, featureDays, connectionDays, perfRollup]
+export const INSIGHT_ROLLUPS: Rollup[] = [
+  userDays,
+  featureDays,
+  connectionDays,
+  perfRollup,
+  revenueDays,
+]
 
 /** The tables that hold a uid. */
 const PER_USER = [
@@ -16,6 +23,7 @@ const PER_USER = [
   'rollup_feature_days',
   'rollup_connection_days',
   'workflow_runs', // migrations/0005, worker/rollups/workflow-runs.ts
+  'rollup_revenue_days', // migrations/0014, worker/rollups/revenue-days.ts
 ]
 
 /** Every rollup and model table that holds a uid, in the order eraseUserFromRollups deletes. */
