@@ -4,12 +4,14 @@
  */
 import { benchAlerts } from './alerts'
 import { benchDashboard } from './dashboard'
+import { benchImport } from './import'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
 import { benchTracker } from './tracker'
 
 const BENCHES: [string, (filter?: string) => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
+  ['Import', benchImport],
   ['Insights', benchInsights],
   ['Alerts', benchAlerts],
   ['Dashboard', benchDashboard],
