@@ -206,3 +206,58 @@ describe('tabs', () => {
     expect(names(page)).toEqual(['c0', 'c1'])
   })
 })
+
+describe('after pagehide', () => {
+  const record = (p: Page) =>
+    JSON.parse(Object.values(p.storage).find((v) => v.includes('"q"')) ?? 'null')
+
+  it('sends an event made after pagehide by beacon at once', async () => {
+    const sw = await page.loadTracker()
+    await page.wait(2000)
+    page.fire('pagehide')
+    sw('abandon', 'x', 'closed') // dropped: no run open
+    sw('conversion', 'late')
+    expect(page.sent.map((s) => s.via)).toEqual(['fetch', 'beacon'])
+    expect(names(page)).toEqual(['late'])
+  })
+
+  it('keeps the record marked as left whatever is written last, for the next page to send at once', async () => {
+    page.beaconAccepts = false
+    const sw = await page.loadTracker()
+    sw('conversion', 'refused')
+    page.fire('pagehide')
+    sw('conversion', 'after')
+    await page.wait(0)
+    expect(record(page)).toMatchObject({ t: false })
+    page.beaconAccepts = true
+    await page.loadTracker()
+    await page.wait(3000)
+    expect(names(page).sort()).toEqual(['after', 'refused'])
+  })
+
+  it('beacons only what the fetch that is out does not carry', async () => {
+    let answer: (r: Response) => void = () => {}
+    const sw = await page.loadTracker()
+    const real = globalThis.fetch
+    vi.stubGlobal('fetch', (url: unknown, init: RequestInit) => {
+      page.sent.push({
+        via: 'fetch',
+        url: String(url),
+        body: String(init.body),
+        events: JSON.parse(String(init.body)).events,
+      })
+      return new Promise<Response>((r) => (answer = r))
+    })
+    await page.wait(2000)
+    sw('conversion', 'while_out')
+    page.fire('pagehide')
+    expect(page.sent.map((s) => [s.via, s.events.map((e) => e.name ?? e.type)])).toEqual([
+      ['fetch', ['page']],
+      ['beacon', ['while_out']],
+    ])
+    answer(new Response(null, { status: 202 }))
+    await page.wait(0)
+    expect(record(page)).toBeNull()
+    vi.stubGlobal('fetch', real)
+  })
+})

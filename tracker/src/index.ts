@@ -28,6 +28,7 @@ try {
     watchNavigation()
     addEventListener('pagehide', () => flush(1))
     addEventListener('online', online)
-    addEventListener('visibilitychange', () => document.hidden && flush(1))
+    // Shown again (another tab, or back from the back/forward cache): sends what waits by fetch.
+    addEventListener('visibilitychange', () => flush(document.hidden))
   }
 } catch {}

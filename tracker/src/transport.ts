@@ -27,7 +27,10 @@ let site: string | undefined
 let api: string | URL
 let attempt = 0
 let holdUntil = 0
-let busy: unknown
+/** How many of the queue's first events the fetch that is out carries (0: none is out). */
+let out = 0
+/** Set from `pagehide` or hiding until the page is shown again. */
+let left: unknown
 let timer: ReturnType<typeof setTimeout> | 0 = 0
 /** This tab's queue, kept in memory so that an event costs no parse of it. */
 let mine: Queue = { q: [] }
@@ -44,8 +47,13 @@ export const configure = (script: HTMLScriptElement): void => {
 /** This tab's events; none if its record left localStorage unbidden (another tab took it). */
 const load = (): Event[] => (unsaved || has(own) ? mine : (mine = { q: [] })).q
 
-/** Every write is also the owner's heartbeat, and clears any claim on the record. */
-const write = (t: number | false = Date.now()) => {
+/**
+ * Every write is also the owner's heartbeat, and clears any claim on the record. Once the page
+ * is hidden or left, every write (the last may come after `pagehide`, from an answer or an
+ * event) marks the record as left, so that whatever could not be sent is adopted at once by
+ * the site's next page instead of looking fresh for five minutes.
+ */
+const write = (t: number | false = !left && Date.now()) => {
   unsaved = 0
   // After an opt-out in the same task, what was queued is dropped, not written back.
   mine.q[0] && !off() ? set(own, { t, q: mine.q }) : del(own)
@@ -59,24 +67,29 @@ export const enqueue = (e: Event): void => {
   const q = load()
   if (q.push(e) > 500) (q.shift(), dropped++)
   changed()
-  if (q[19]) flush()
+  // An event made once the page is hidden or being left (say by the page's own pagehide
+  // handler) goes by beacon at once: no timer may fire again.
+  if (q[19] || left) flush(left)
   else timer ||= setTimeout(() => flush((timer = 0)), 2e3)
 }
 
 /**
- * Sends what this tab holds, oldest first: by beacon when `leaving`, else one fetch at a time.
- * While a fetch is out nothing else is sent, not even by beacon (a keepalive fetch outlives
- * the page; what it did not carry waits for the next visit).
+ * Sends what this tab holds, oldest first: one fetch at a time while the page lives, and by
+ * beacon when it is hidden or `leaving`, everything the fetch that is out does not carry (a
+ * keepalive fetch outlives the page; its events stay in the record until it is answered).
+ * A beacon the browser refuses leaves its events in the record marked as left, which the
+ * site's next page adopts and sends at once.
  */
 export async function flush(leaving?: unknown): Promise<void> {
   try {
-    // Leaving marks the record as left, for the next visit to adopt what is not sent now.
-    if (leaving) (load(), write(false))
-    if (Date.now() < holdUntil || !navigator.onLine || busy) return
+    // Leaving marks the record as left, for the next page to adopt what is not sent now.
+    if ((left = leaving)) (load(), write())
+    if (Date.now() < holdUntil || !navigator.onLine || (out && !leaving)) return
     leaving || adopt()
     // At most 100 events, and a body under 2e4 UTF-16 units (at most 60 KB of UTF-8): keepalive
     // and beacon bodies share a 64 KB budget.
-    let q = load().slice(0, 100)
+    const from = leaving ? out : 0
+    let q = load().slice(from, from + 100)
     let body
     while ((body = JSON.stringify({ site, events: q })).length > 2e4 && q[1])
       q = q.slice(0, q.length / 2)
@@ -84,14 +97,16 @@ export async function flush(leaving?: unknown): Promise<void> {
     // No await when leaving: the page may be gone after this task.
     const res = leaving
       ? ({ status: navigator.sendBeacon(api, body) && 202 } as Partial<Response>)
-      : ((busy = 1), await fetch(api, { method: 'POST', body, keepalive: true }).catch(() => {}))
-    busy = 0
+      : ((out = q.length),
+        await fetch(api, { method: 'POST', body, keepalive: true }).catch(() => {}))
+    leaving || (out = 0)
     const status = res?.status as number
     // 2xx is done, and so is a 4xx other than 408 and 429, which sending again cannot fix.
     if (status > 199 && status < 500 && status - 408 && status - 429) {
       attempt = 0
-      // Only this tab sends its queue, one batch at a time, so the batch is still its head.
-      load().splice(0, q.length)
+      // Only this tab sends its queue, one fetch at a time, and a beacon only what follows it,
+      // so the batch is still where it was taken from.
+      load().splice(from, q.length)
       changed()
       // Now there is room, the count of events dropped for want of it goes out as a metric.
       if (dropped)
