@@ -216,6 +216,7 @@ describe('POST /v1/sites/:site/import', () => {
     expect(entries).toEqual([
       expect.objectContaining({
         action: 'events.import',
+        target: 'events',
         details: { valid: 1, rejected: 1, from: day, to: day },
       }),
     ])
