@@ -1,36 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import { revenueLevers } from '../../../worker/analysis/revenue/recommendations'
+import { featureConversion } from '../../../worker/analysis/revenue/conversion'
+import { mrrPerStart } from '../../../worker/analysis/revenue/recommendations'
 import { featureUpsellLevers } from '../../../worker/analysis/revenue/recommendations/feature-upsell'
 import { institutionFailureLevers } from '../../../worker/analysis/revenue/recommendations/institution-failures'
-import { newcombeDiff } from '../../../worker/analysis/revenue/recommendations/newcombe'
+import { rankLevers } from '../../../worker/analysis/revenue/recommendations/lever'
+import { payingConnections } from '../../../worker/analysis/revenue/recommendations/paying-connections'
 import { tierChurnLevers } from '../../../worker/analysis/revenue/recommendations/tier-churn'
+import { tierChurnRows } from '../../../worker/analysis/revenue/recommendations/tier-churn-rows'
+import { userHistories } from '../../../worker/analysis/revenue/timeline'
+import type { CarriedState, RevenueDayRow } from '../../../worker/analysis/revenue/types'
 
 const CTX = { currency: 'EUR', days: 30, minSample: 30 }
-const round4 = (i: [number, number] | null) => i && i.map((x) => Math.round(x * 1e4) / 1e4)
 
-describe('Newcombe interval of a difference of proportions', () => {
-  // Newcombe (1998), Statistics in Medicine 17:873–890, Table II, method 10.
-  it.each([
-    [56, 70, 48, 80, [0.0524, 0.3339]],
-    [9, 10, 3, 10, [0.1705, 0.809]],
-    [6, 7, 2, 7, [0.0582, 0.8062]],
-    [5, 56, 0, 29, [-0.0381, 0.1926]],
-    [0, 10, 0, 20, [-0.1611, 0.2775]],
-    [10, 10, 0, 20, [0.6791, 1]],
-  ])('matches the published example %i/%i − %i/%i', (x1, n1, x2, n2, expected) => {
-    expect(round4(newcombeDiff({ x: x1, n: n1 }, { x: x2, n: n2 }))).toEqual(expected)
-  })
-
-  it('has no interval when a group is empty', () => {
-    expect(newcombeDiff({ x: 0, n: 0 }, { x: 3, n: 10 })).toBeNull()
-  })
-})
+const conversion = (users: [number, number], non: [number, number]) =>
+  featureConversion(
+    'budget_tracking',
+    { n: users[0], converted: users[1] },
+    { n: non[0], converted: non[1] },
+  )
 
 describe('feature upsell lever', () => {
-  const row = { feature: 'budget_tracking', users: 100, users_upgraded: 30, non_users: 400 }
-
   it('values the extra upgrades if non-users converted like users, per month', () => {
-    const [l] = featureUpsellLevers([{ ...row, non_users_upgraded: 40 }], {
+    const [l] = featureUpsellLevers([conversion([100, 30], [400, 40])], {
       ...CTX,
       days: 60,
       mrrPerUpgrade: 12,
@@ -44,13 +35,13 @@ describe('feature upsell lever', () => {
     const [lo, hi] = l.evidence.difference_interval as [number, number]
     expect(lo).toBeGreaterThan(0)
     expect(hi).toBeGreaterThan(0.2)
-    expect(l.evidence.monthly_value_at_lower_bound).toBeCloseTo(lo * 400 * 0.5 * 12, 0)
+    expect(l.evidence.monthly_value_at_lower_bound).toBeCloseTo(lo * 400 * 0.5 * 12, 1)
     expect(l.sentence).toContain('EUR 480')
     expect(l.sentence).toContain('budget_tracking')
   })
 
   it('proposes nothing when the interval includes 0', () => {
-    const levers = featureUpsellLevers([{ ...row, users_upgraded: 12, non_users_upgraded: 40 }], {
+    const levers = featureUpsellLevers([conversion([100, 12], [400, 40])], {
       ...CTX,
       mrrPerUpgrade: 12,
     })
@@ -58,7 +49,7 @@ describe('feature upsell lever', () => {
   })
 
   it('proposes nothing for a feature whose users upgrade less', () => {
-    const levers = featureUpsellLevers([{ ...row, users_upgraded: 2, non_users_upgraded: 120 }], {
+    const levers = featureUpsellLevers([conversion([100, 2], [400, 120])], {
       ...CTX,
       mrrPerUpgrade: 12,
     })
@@ -66,10 +57,16 @@ describe('feature upsell lever', () => {
   })
 
   it('proposes nothing below min_sample users, or without upgrades to price', () => {
-    const small = { ...row, users: 20, users_upgraded: 15, non_users_upgraded: 40 }
+    const small = conversion([20, 15], [400, 40])
     expect(featureUpsellLevers([small], { ...CTX, mrrPerUpgrade: 12 })).toEqual([])
-    const big = { ...row, non_users_upgraded: 40 }
+    const big = conversion([100, 30], [400, 40])
     expect(featureUpsellLevers([big], { ...CTX, mrrPerUpgrade: null })).toEqual([])
+  })
+
+  it('prices an upgrade at the mean MRR a start brought', () => {
+    const movements = { new: 300, reactivation: 60, expansion: 50, contraction: -5, churn: -40 }
+    expect(mrrPerStart(movements, 30)).toBe(12)
+    expect(mrrPerStart(movements, 0)).toBeNull()
   })
 })
 
@@ -110,20 +107,20 @@ describe('institution failures lever', () => {
 
 describe('tier churn lever', () => {
   const tiers = [
-    { tier: 'premium', churned: 30, exposed: 300, mrr: 5000, customers: 250 },
-    { tier: 'plus', churned: 10, exposed: 400, mrr: 3000, customers: 380 },
-    { tier: 'business', churned: 5, exposed: 200, mrr: 4000, customers: 190 },
+    { tier: 'plus', churned: 30, exposed: 300, exposed_mrr: 5000, customers: 270, mrr: 4600 },
+    { tier: 'premium', churned: 10, exposed: 400, exposed_mrr: 3000, customers: 390, mrr: 2900 },
+    { tier: 'business', churned: 5, exposed: 200, exposed_mrr: 4000, customers: 195, mrr: 3900 },
   ]
 
-  it("values a tier's excess monthly churn over the other paid tiers at its MRR", () => {
+  it("values a tier's excess churn over the other paid tiers at its MRR at stake", () => {
     const levers = tierChurnLevers(tiers, CTX)
-    expect(levers.map((l) => l.subject)).toEqual(['premium'])
+    expect(levers.map((l) => l.subject)).toEqual(['plus'])
     const [l] = levers
-    // 30/300 = 0.10 against (10 + 5)/(400 + 200) = 0.025: 0.075 · 5000 = 375 a month.
+    // 30/300 = 0.10 against (10 + 5)/(400 + 200) = 0.025: 0.075 · 5000 = 375 in 30 days.
     expect(l.monthly_value).toBe(375)
     expect(l.evidence.churn_rate).toBe(0.1)
     expect(l.evidence.rest_churn_rate).toBe(0.025)
-    expect(l.evidence.rest_exposed).toBe(600)
+    expect(l.evidence.rest_customers_exposed).toBe(600)
   })
 
   it('proposes nothing for a single paid tier, which has no rest to compare with', () => {
@@ -131,38 +128,131 @@ describe('tier churn lever', () => {
   })
 })
 
-describe('revenue levers', () => {
-  it('ranks the three kinds by monthly value, largest first', () => {
-    const levers = revenueLevers(
-      {
-        conversions: [
-          {
-            feature: 'budget_tracking',
-            users: 100,
-            users_upgraded: 30,
-            non_users: 400,
-            non_users_upgraded: 40,
-          },
-        ],
-        mrrPerUpgrade: 12,
-        institutions: [
-          {
-            institution: 'northwind',
-            attempts: 500,
-            completed: 400,
-            paying_users: 200,
-            failing_users: 80,
-            failing_mrr: 1600,
-            failing_churned: 24,
-          },
-        ],
-        clean: { users: 500, churned: 25 },
-        tiers: [
-          { tier: 'premium', churned: 30, exposed: 300, mrr: 5000, customers: 250 },
-          { tier: 'plus', churned: 10, exposed: 400, mrr: 3000, customers: 380 },
-        ],
-      },
-      CTX,
+/** A rollup row: the user's subscription after `day` (MRR in cents). */
+function row(uid: string, day: string, tier: string, mrr: number, f: Partial<RevenueDayRow> = {}) {
+  return {
+    day,
+    uid,
+    tier,
+    mrr_cents: mrr,
+    interval: 'month',
+    charged_cents: mrr,
+    refunded_cents: 0,
+    started: 0,
+    upgraded: 0,
+    downgraded: 0,
+    cancelled: 0,
+    ...f,
+  } satisfies RevenueDayRow
+}
+const paid = (uid: string, tier: string, cents: number): CarriedState => ({
+  uid,
+  tier,
+  mrr_cents: cents,
+  first_paid_day: '2026-01-10',
+})
+
+describe('rows from MRR histories', () => {
+  // March 2026: u1 (plus) churns on the 10th, u2 stays on premium, u3 starts plus on the 5th,
+  // u4 moves from plus to premium on the 15th, u5 never pays, u6 (plus) churns on the 10th.
+  const users = userHistories(
+    [paid('u1', 'plus', 1000), paid('u2', 'premium', 3000), paid('u4', 'plus', 1000)].concat(
+      paid('u6', 'plus', 1000),
+    ),
+    [
+      row('u1', '2026-03-10', 'free', 0, { cancelled: 1, charged_cents: 0 }),
+      row('u3', '2026-03-05', 'plus', 1000, { started: 1 }),
+      row('u4', '2026-03-15', 'premium', 3000, { upgraded: 1 }),
+      row('u6', '2026-03-10', 'free', 0, { cancelled: 1, charged_cents: 0 }),
+    ],
+  )
+
+  it('counts customers at stake by the tier they had, churn by the tier they left', () => {
+    const rows = tierChurnRows(users.values(), '2026-03-01', '2026-03-31')
+    const byTier = Object.fromEntries(rows.map((r) => [r.tier, r]))
+    expect(byTier.plus).toEqual({
+      tier: 'plus',
+      churned: 2,
+      exposed: 4,
+      exposed_mrr: 40,
+      customers: 1,
+      mrr: 10,
+    })
+    expect(byTier.premium).toEqual({
+      tier: 'premium',
+      churned: 0,
+      exposed: 1,
+      exposed_mrr: 30,
+      customers: 2,
+      mrr: 60,
+    })
+  })
+
+  it("counts a paying user's failure against the institution only while paying, before churning", () => {
+    const conn = (uid: string, institution: string, first: string | null, last = first) => ({
+      institution,
+      uid,
+      attempts: 4,
+      completed: first ? 2 : 4,
+      failures: first ? 2 : 0,
+      first_failure_day: first,
+      last_failure_day: last,
+    })
+    const { institutions, clean } = payingConnections(
+      [
+        conn('u1', 'northwind', '2026-03-08'), // failed, then churned on the 10th
+        conn('u2', 'northwind', '2026-03-20'), // failed, stays
+        conn('u3', 'northwind', '2026-03-01'), // failed before paying from the 5th
+        conn('u4', 'atlas', null), // never failed
+        conn('u5', 'northwind', '2026-03-02'), // never paid
+        conn('u6', 'northwind', '2026-03-20'), // failed after churning on the 10th
+      ],
+      users,
+      '2026-03-01',
+      '2026-03-31',
+    )
+    const northwind = institutions.find((i) => i.institution === 'northwind')
+    expect(northwind).toEqual({
+      institution: 'northwind',
+      attempts: 16,
+      completed: 8,
+      paying_users: 4,
+      failing_users: 2,
+      failing_mrr: 40,
+      failing_churned: 1,
+    })
+    expect(clean).toEqual({ users: 1, churned: 0 })
+  })
+})
+
+describe('ranking', () => {
+  it('puts the three kinds in order of monthly value, largest first, each with its own id', () => {
+    const levers = rankLevers(
+      [
+        ...tierChurnLevers(
+          [
+            { tier: 'plus', churned: 30, exposed: 300, exposed_mrr: 5000, customers: 0, mrr: 0 },
+            { tier: 'premium', churned: 10, exposed: 400, exposed_mrr: 0, customers: 0, mrr: 0 },
+          ],
+          CTX,
+        ),
+        ...featureUpsellLevers([conversion([100, 30], [400, 40])], { ...CTX, mrrPerUpgrade: 12 }),
+        ...institutionFailureLevers(
+          [
+            {
+              institution: 'northwind',
+              attempts: 500,
+              completed: 400,
+              paying_users: 200,
+              failing_users: 80,
+              failing_mrr: 1600,
+              failing_churned: 24,
+            },
+          ],
+          { users: 500, churned: 25 },
+          CTX,
+        ),
+      ],
       10,
     )
     // (0.30 − 0.10) · 400 · 12 = 960; 1600 · (0.30 − 0.05) = 400; (0.10 − 0.025) · 5000 = 375.
@@ -172,5 +262,6 @@ describe('revenue levers', () => {
       ['tier_churn', 375],
     ])
     expect(new Set(levers.map((l) => l.id)).size).toBe(3)
+    expect(rankLevers(levers, 2)).toHaveLength(2)
   })
 })

@@ -9,7 +9,7 @@
  */
 import { round } from '../../numbers'
 import { lever, money, monthly, pct, points, rounded, type Lever, type LeverContext } from './lever'
-import { excludesZero, newcombeDiff } from './newcombe'
+import { newcombeInterval } from '../newcombe'
 
 export type InstitutionPaying = {
   institution: string
@@ -37,11 +37,13 @@ export function institutionFailureLevers(
   const out: Lever[] = []
   for (const r of rows) {
     if (r.failing_users < ctx.minSample) continue
-    const diff = newcombeDiff(
-      { x: r.failing_churned, n: r.failing_users },
-      { x: baseline.churned, n: baseline.users },
+    const diff = newcombeInterval(
+      r.failing_churned,
+      r.failing_users,
+      baseline.churned,
+      baseline.users,
     )
-    if (!excludesZero(diff) || diff[0] <= 0) continue
+    if (!diff || diff[0] <= 0) continue
     const cf = r.failing_churned / r.failing_users
     const success = r.attempts > 0 ? r.completed / r.attempts : null
     const value = monthly(r.failing_mrr * (cf - c0), ctx.days)
