@@ -26,6 +26,7 @@ import live from './routes/insights/live'
 import opportunities from './routes/insights/opportunities'
 import performance from './routes/insights/performance'
 import retention from './routes/insights/retention'
+import revenue from './routes/insights/revenue'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
 import reference from './routes/reference'
@@ -54,6 +55,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/dashboard', dashboard)
   .route('/v1/sites/:site/live', live)
   .route('/v1/sites/:site/performance', performance)
+  .route('/v1/sites/:site/revenue', revenue)
   .route('/v1/sites/:site/alerts', alerts)
   .route('/v1/sites/:site/webhook', webhook)
   .route('/v1/sites/:site/audit', audit)

@@ -15,6 +15,7 @@ import { QuerySchema as LiveQuery } from '../routes/insights/live'
 import { QuerySchema as OpportunitiesQuery } from '../routes/insights/opportunities'
 import { QuerySchema as PerformanceQuery } from '../routes/insights/performance'
 import { RetentionQuerySchema } from '../routes/insights/retention'
+import { RevenueQuerySchema } from '../routes/insights/revenue'
 import { QuerySchema as WorkflowsQuery } from '../routes/insights/workflows'
 import { ListQuery as DeliveriesQuery, SnoozeBody } from '../routes/alerts'
 import { AuditQuerySchema } from '../routes/compliance/audit'
@@ -359,6 +360,19 @@ export const ROUTES: RouteSpec[] = [
     PerformanceQuery,
     '`{period, granularity, filters, min_sample, thresholds, overall, by_institution, by_feature, custom_metrics, series, computed_at}`',
     { description: STORED },
+  ),
+  insight(
+    'revenue',
+    'MRR, its five movements and the eight revenue metrics (DESIGN §7.9)',
+    RevenueQuerySchema,
+    '`{period, currency, filters, mrr_start, mrr, movements, months: [{month, mrr_start, mrr, new, expansion, contraction, churn, reactivation, net_change, customer_churn_rate, quick_ratio, …}], daily: [{day, mrr, new, …, revenue}], metrics: {subscription_upgrades, feature_adoption, user_retention, customer_lifetime_value, churn_rate, revenue_per_user, upgrade_conversion, feature_revenue}}`',
+    {
+      description:
+        "From rollups of the backend's `revenue` events. Amounts in the site's currency, exact to " +
+        "the cent: each month's movements add up to its net_change; contraction and churn are " +
+        'negative. Filters choose users (a tier they were in, a device they used, a feature they ' +
+        'used in the period) and every number counts only theirs. docs/formulas.md has each formula.',
+    },
   ),
   {
     method: 'get',

@@ -1,0 +1,120 @@
+/**
+ * What revenue analytics (DESIGN §7.9) reads, all from rollups: the subscription rows of
+ * `rollup_revenue_days` (migrations/0014), each user's state before them, who was active each
+ * month, who used which feature, and the features used before each upgrade. Long lists of
+ * users travel as one JSON text per row (json_group_array), which D1 hands over far faster than
+ * a row per user.
+ */
+import type { FeatureFirstUse, WindowUse } from '../../analysis/revenue'
+import { FEATURE_WINDOW_DAYS } from '../../analysis/revenue/feature-revenue'
+import type { CarriedState, RevenueDayRow } from '../../analysis/revenue/types'
+
+/**
+ * Each user's last subscription state before ?2 and the first day they paid. `day || json` sorts
+ * by day (a fixed 10 characters), so max() is the latest row's state.
+ */
+export const CARRIED_SQL = `SELECT uid, substr(max(day || json_array(mrr_cents, tier)), 11) AS state,
+  min(CASE WHEN mrr_cents > 0 THEN day END) AS first_paid_day
+FROM rollup_revenue_days
+WHERE site_id = ?1 AND day < ?2 AND mrr_cents IS NOT NULL
+GROUP BY uid`
+
+export const REVENUE_ROWS_SQL = `SELECT day, uid, tier, mrr_cents, interval, charged_cents,
+  refunded_cents, started, upgraded, downgraded, cancelled
+FROM rollup_revenue_days
+WHERE site_id = ?1 AND day >= ?2 AND day <= ?3`
+
+/** Users with an event other than `revenue`, per month of the days ?2–?3. */
+export const ACTIVE_BY_MONTH_SQL = `SELECT substr(day, 1, 7) AS month, json_group_array(DISTINCT uid) AS users
+FROM rollup_user_days
+WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND events > 0 AND uid <> ''
+GROUP BY 1`
+
+/** Each feature's users in the days ?2–?3 with the first day they used it (any feature event). */
+export const FEATURE_FIRST_USE_SQL = `SELECT feature, json_group_array(json_array(uid, first_day)) AS users
+FROM (
+  SELECT feature, uid, min(day) AS first_day
+  FROM rollup_feature_days
+  WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND uses + starts > 0 AND uid <> ''
+  GROUP BY feature, uid
+)
+GROUP BY feature`
+
+/**
+ * For each day of ?2–?3 on which a user started or upgraded a subscription, the features they
+ * used from ?4 days before it to that day, with the first day in that window they used each.
+ */
+export const WINDOW_USES_SQL = `SELECT r.day, r.uid, f.feature, min(f.day) AS first_day
+FROM rollup_revenue_days r
+JOIN rollup_feature_days f INDEXED BY rollup_feature_days_user
+  ON f.site_id = ?1 AND f.uid = r.uid AND f.day >= date(r.day, '-' || ?4 || ' days')
+  AND f.day <= r.day
+WHERE r.site_id = ?1 AND r.day >= ?2 AND r.day <= ?3 AND (r.started > 0 OR r.upgraded > 0)
+  AND f.uses + f.starts > 0
+GROUP BY r.day, r.uid, f.feature`
+
+/** Users active in tier ?4 (NULL: any) on device ?5 (NULL: any) in the days ?2–?3. */
+export const SEEN_USERS_SQL = `SELECT json_group_array(uid) AS users FROM (
+  SELECT DISTINCT uid FROM rollup_user_days
+  WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND uid <> ''
+    AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
+)`
+
+export type RevenueRows = {
+  carried: CarriedState[]
+  rows: RevenueDayRow[]
+  active: Map<string, Set<string>>
+  featureUses: FeatureFirstUse
+  windowUses: WindowUse[]
+}
+
+/** The days are YYYY-MM-DD: `windowFrom` ≤ `from` ≤ `to`, all included. */
+export async function revenueRows(
+  db: D1Database,
+  siteId: string,
+  days: { windowFrom: string; from: string; to: string },
+): Promise<RevenueRows> {
+  const [carried, rows, active, uses, windowUses] = await db.batch<Record<string, unknown>>([
+    db.prepare(CARRIED_SQL).bind(siteId, days.windowFrom),
+    db.prepare(REVENUE_ROWS_SQL).bind(siteId, days.windowFrom, days.to),
+    db.prepare(ACTIVE_BY_MONTH_SQL).bind(siteId, days.from, days.to),
+    db.prepare(FEATURE_FIRST_USE_SQL).bind(siteId, days.from, days.to),
+    db.prepare(WINDOW_USES_SQL).bind(siteId, days.from, days.to, FEATURE_WINDOW_DAYS),
+  ])
+  return {
+    carried: (
+      carried.results as { uid: string; state: string; first_paid_day: string | null }[]
+    ).map((r) => {
+      const [mrr_cents, tier] = JSON.parse(r.state) as [number, string]
+      return { uid: r.uid, tier, mrr_cents, first_paid_day: r.first_paid_day }
+    }),
+    rows: rows.results as RevenueDayRow[],
+    active: new Map(
+      (active.results as { month: string; users: string }[]).map((r) => [
+        r.month,
+        new Set(JSON.parse(r.users) as string[]),
+      ]),
+    ),
+    featureUses: new Map(
+      (uses.results as { feature: string; users: string }[]).map((r) => [
+        r.feature,
+        new Map(JSON.parse(r.users) as [string, string][]),
+      ]),
+    ),
+    windowUses: windowUses.results as WindowUse[],
+  }
+}
+
+/** The users a `tier` and/or `device` filter keeps by their activity in the period. */
+export async function seenUsers(
+  db: D1Database,
+  siteId: string,
+  days: { from: string; to: string },
+  f: { tier?: string; device?: string },
+): Promise<Set<string>> {
+  const row = await db
+    .prepare(SEEN_USERS_SQL)
+    .bind(siteId, days.from, days.to, f.tier ?? null, f.device ?? null)
+    .first<{ users: string }>()
+  return new Set(JSON.parse(row?.users ?? '[]') as string[])
+}
