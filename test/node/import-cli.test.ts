@@ -101,6 +101,16 @@ describe('npm run import', () => {
     expect(existsSync(`${file}.import-state.json`)).toBe(false)
   })
 
+  it('stops at a refused key, saying so, without retrying or storing anything', async () => {
+    const site = await worker.createSite([])
+    const file = historyFile('refused.ndjson', 10)
+    const run = await start(file, { id: site.id, admin: 'sk_thisKeyWasNeverIssued000' }, 5).done
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/Stopped: 401 unauthorized/)
+    expect(run.stderr).toMatch(/run the same command again to resume/)
+    expect(stored(site.id)).toBe(0)
+  })
+
   it('resumes a killed run after its last acknowledged batch, storing every event once', async () => {
     const site = await worker.createSite([])
     const total = 20_000
