@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 import type { SiteConfig } from '../../worker/schemas'
-import { ApiFailure, handleUnauthorized, request, siteClient } from './api/client'
+import { ApiFailure, answer, apiClient, handleUnauthorized } from './api/client'
 import { Loading } from './components/states'
 import { Shell } from './shell'
 import { SignIn } from './sign-in'
@@ -17,13 +17,13 @@ type Auth =
   | { status: 'signed-out'; message?: string }
   | { status: 'signed-in'; session: Session }
 
-type ConfigResponse = { site: { id: string; name: string }; config: SiteConfig }
-
 export async function openSession(key: string): Promise<Session> {
-  const identity = await request<Identity>(key, 'GET', '/v1/whoami')
+  const api = apiClient(key).v1
+  const identity = await answer(api.whoami.$get())
   if (!canRead(identity))
     throw new ApiFailure(403, 'forbidden', signInError(403, identity.key.role))
-  const { config } = await siteClient(key, identity.site.id).get<ConfigResponse>('/config')
+  const param = { site: encodeURIComponent(identity.site.id) }
+  const { config } = await answer(api.sites[':site'].config.$get({ param }))
   return { key, identity, config }
 }
 

@@ -44,3 +44,36 @@ interface Fetcher {
 interface SubtleCrypto {
   timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean
 }
+
+/*
+ * worker/index.ts, whose `AppType` types the dashboard's client (api/client.ts), also exports
+ * the queue consumer and the cron handler: their types, as far as that file and the consumer
+ * use them.
+ */
+interface Message<Body = unknown> {
+  readonly id: string
+  readonly attempts: number
+  readonly body: Body
+  ack(): void
+  retry(options?: { delaySeconds?: number }): void
+}
+interface MessageBatch<Body = unknown> {
+  readonly queue: string
+  readonly messages: readonly Message<Body>[]
+  ackAll(): void
+  retryAll(options?: { delaySeconds?: number }): void
+}
+interface ScheduledController {
+  readonly scheduledTime: number
+  readonly cron: string
+}
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void
+  passThroughOnException(): void
+  props: unknown
+}
+interface ExportedHandler<Env = unknown> {
+  fetch?: (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>
+  queue?: (batch: MessageBatch, env: Env, ctx: ExecutionContext) => void | Promise<void>
+  scheduled?: (controller: ScheduledController, env: Env, ctx: ExecutionContext) => unknown
+}

@@ -61,6 +61,7 @@ const delivery = (over: Partial<Delivery> = {}): Delivery => ({
   status: 'delivered',
   attempts: 1,
   next_attempt_at: null,
+  body: { type: 'test' },
   attempts_log: [
     {
       attempt: 1,

@@ -1,8 +1,13 @@
 /**
- * The one way the dashboard talks to the API: same origin, `Authorization: Bearer sk_…`,
- * JSON in and out. Errors come back as ApiFailure with the API's own message (DESIGN §6), and
- * a 401 anywhere signs the person out, because their key was revoked while they looked.
+ * The one way the dashboard talks to the API: Hono's typed client over the Worker's own routes
+ * (`hc<AppType>`, DESIGN §10), same origin, `Authorization: Bearer sk_…`. A call's answer has
+ * the type its route answers with, written once, in the route. Errors come back as ApiFailure
+ * with the API's own message (DESIGN §6), and a 401 anywhere signs the person out, because
+ * their key was revoked while they looked.
  */
+import { hc, type ClientResponse } from 'hono/client'
+import type { SuccessStatusCode } from 'hono/utils/http-status'
+import type { AppType } from '../../../worker/index'
 import type { ErrorBody } from '../../../worker/schemas'
 
 export class ApiFailure extends Error {
@@ -22,33 +27,41 @@ export function handleUnauthorized(fn: (message: string) => void): void {
   onUnauthorized = fn
 }
 
-export type Query = Record<string, string | undefined>
+export type Api = ReturnType<typeof hc<AppType>>
+/** The routes under `/v1/sites/:site`. */
+export type SiteApi = Api['v1']['sites'][':site']
 
-export function withQuery(path: string, query: Query = {}): string {
+/** Empty and missing values are left out of the query string, as if not chosen. */
+function searchParams(query: Record<string, string | string[]>): URLSearchParams {
   const q = new URLSearchParams()
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, v)
-  const s = q.toString()
-  return s ? `${path}?${s}` : path
+  for (const [k, v] of Object.entries(query)) {
+    for (const one of Array.isArray(v) ? v : [v])
+      if (one !== undefined && one !== '') q.append(k, one)
+  }
+  return q
 }
 
-export async function request<T>(
-  key: string,
-  method: 'GET' | 'POST',
-  url: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
-  let res: Response
+export function apiClient(key: string): Api {
+  return hc<AppType>('/', {
+    headers: { authorization: `Bearer ${key}` },
+    buildSearchParams: searchParams,
+  })
+}
+
+type AnyResponse = ClientResponse<unknown, number, string>
+/** What a call answers when it succeeds: the JSON its route sends with a 2xx. */
+export type Answer<R> =
+  R extends ClientResponse<infer T, infer S, string>
+    ? S extends SuccessStatusCode
+      ? T
+      : never
+    : never
+
+/** Waits for a call of the typed client: its JSON when it succeeded, else an ApiFailure. */
+export async function answer<R extends AnyResponse>(call: Promise<R>): Promise<Answer<R>> {
+  let res: R
   try {
-    res = await fetch(url, {
-      method,
-      signal,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    res = await call
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err
     throw new ApiFailure(0, 'network', 'Stepwise cannot be reached. Check your connection.')
@@ -60,7 +73,7 @@ export async function request<T>(
   } catch {
     json = undefined
   }
-  if (res.ok && json !== undefined) return json as T
+  if (res.ok && json !== undefined) return json as Answer<R>
   const error = (json as ErrorBody | undefined)?.error
   const failure = new ApiFailure(
     res.status,
@@ -71,20 +84,21 @@ export async function request<T>(
   throw failure
 }
 
-/** A client bound to one key and site: paths are relative to `/v1/sites/:site`. */
+/**
+ * A client bound to one key and site: `api` holds the site's routes, `param` the site for
+ * their path (`api.retention.$get({ param, query })`).
+ */
 export type SiteClient = {
   siteId: string
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => Promise<T>
-  post: <T>(path: string, body: unknown, query?: Query, signal?: AbortSignal) => Promise<T>
+  api: SiteApi
+  param: { site: string }
 }
 
 export function siteClient(key: string, siteId: string): SiteClient {
-  const base = `/v1/sites/${encodeURIComponent(siteId)}`
+  // The typed client puts path parameters into the path as they are.
   return {
     siteId,
-    get: (path, query, signal) =>
-      request(key, 'GET', withQuery(base + path, query), undefined, signal),
-    post: (path, body, query, signal) =>
-      request(key, 'POST', withQuery(base + path, query), body, signal),
+    api: apiClient(key).v1.sites[':site'],
+    param: { site: encodeURIComponent(siteId) },
   }
 }

@@ -3,6 +3,7 @@
  * Redeliver button that sends it again now and shows how that went.
  */
 import { useState } from 'preact/hooks'
+import { answer } from '../api/client'
 import type { Delivery, DeliveryResponse } from '../api/types'
 import { useAction } from '../hooks/use-action'
 import type { Deliveries } from '../hooks/use-deliveries'
@@ -66,9 +67,10 @@ export function DeliveriesPanel({ res }: { res: Deliveries }) {
           onClick={() => {
             setTarget(d.id)
             redeliver.run(() =>
-              client.post<DeliveryResponse>(
-                `/alerts/deliveries/${encodeURIComponent(d.id)}/redeliver`,
-                {},
+              answer(
+                client.api.alerts.deliveries[':id'].redeliver.$post({
+                  param: { ...client.param, id: encodeURIComponent(d.id) },
+                }),
               ),
             )
           }}

@@ -2,6 +2,7 @@
  * The site's webhook endpoint (DESIGN §9): where alerts go, whether it is on (a 410 answer
  * turns it off), and a button that sends a test message through the real delivery path.
  */
+import { answer } from '../api/client'
 import type { AlertsResponse, DeliveryResponse } from '../api/types'
 import { useAction } from '../hooks/use-action'
 import { useSite } from '../hooks/use-site'
@@ -45,7 +46,9 @@ export function WebhookPanel({ webhook: w, onSent }: Props) {
         type="button"
         class="primary"
         disabled={test.busy}
-        onClick={() => test.run(() => client.post<DeliveryResponse>('/alerts/test', {}))}
+        onClick={() =>
+          test.run(() => answer(client.api.alerts.test.$post({ param: client.param })))
+        }
       >
         Send test
       </button>

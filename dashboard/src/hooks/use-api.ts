@@ -3,7 +3,8 @@
  * previous one, so a fast click through periods never shows stale numbers.
  */
 import { useEffect, useState } from 'preact/hooks'
-import { ApiFailure, type Query } from '../api/client'
+import type { ClientResponse } from 'hono/client'
+import { ApiFailure, answer, type Answer, type SiteClient } from '../api/client'
 import { useSite } from './use-site'
 
 export type Resource<T> =
@@ -51,22 +52,21 @@ export function useResource<T>(
   return { ...state, reload: () => setNonce((n) => n + 1) }
 }
 
-/** GET `path` (relative to `/v1/sites/:site`) with `query`; `path: null` waits. */
-export function useApi<T>(path: string | null, query: Query = {}, refreshMs = 0): ApiResource<T> {
-  const { client } = useSite()
-  const key = path === null ? null : JSON.stringify([client.siteId, path, query])
-  return useResource(key, (signal) => client.get<T>(path!, query, signal), refreshMs)
-}
+/** A call of the site's typed client (api/client.ts), with the request options to pass on. */
+export type SiteCall<R> = (site: SiteClient, options: { init: RequestInit }) => Promise<R>
 
-/** POST `body` to `path`; re-posts when the body or query changes. */
-export function useApiPost<T>(
-  path: string | null,
-  body: unknown,
-  query: Query = {},
-): ApiResource<T> {
+/**
+ * Loads what `call` asks for, again whenever `request` changes (`request: null` waits): it
+ * names what is asked — usually the call's query — and `call` is read when it is sent.
+ */
+export function useApi<R extends ClientResponse<unknown, number, string>>(
+  request: unknown,
+  call: SiteCall<R>,
+  refreshMs = 0,
+): ApiResource<Answer<R>> {
   const { client } = useSite()
-  const key = path === null ? null : JSON.stringify([client.siteId, path, body, query])
-  return useResource(key, (signal) => client.post<T>(path!, body, query, signal))
+  const key = request === null ? null : JSON.stringify([client.siteId, request])
+  return useResource(key, (signal) => answer(call(client, { init: { signal } })), refreshMs)
 }
 
 export function asFailure(err: unknown): ApiFailure {

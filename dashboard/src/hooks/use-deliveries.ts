@@ -1,5 +1,6 @@
 /** Webhook deliveries, newest first: the first page (reloadable) and older pages on request. */
 import { useState } from 'preact/hooks'
+import { answer } from '../api/client'
 import type { DeliveriesResponse } from '../api/types'
 import { useAction } from './use-action'
 import { useApi } from './use-api'
@@ -11,7 +12,9 @@ export type Deliveries = ReturnType<typeof useDeliveries>
 
 export function useDeliveries() {
   const { client } = useSite()
-  const first = useApi<DeliveriesResponse>('/alerts/deliveries', PAGE)
+  const first = useApi(PAGE, (s, o) =>
+    s.api.alerts.deliveries.$get({ param: s.param, query: PAGE }, o),
+  )
   const [older, setOlder] = useState<DeliveriesResponse[]>([])
   const more = useAction<DeliveriesResponse>((page) => setOlder((o) => [...o, page]))
   const pages = first.data ? [first.data, ...older] : []
@@ -23,7 +26,11 @@ export function useDeliveries() {
     more,
     loadMore: () =>
       cursor &&
-      more.run(() => client.get<DeliveriesResponse>('/alerts/deliveries', { ...PAGE, cursor })),
+      more.run(() =>
+        answer(
+          client.api.alerts.deliveries.$get({ param: client.param, query: { ...PAGE, cursor } }),
+        ),
+      ),
     reload: () => {
       setOlder([])
       first.reload()

@@ -3,6 +3,7 @@
  * link `/#key=sk_…` signs in without the key ever reaching a server: browsers do not send
  * the fragment, and the app removes it from the address bar at once. Pure helpers only.
  */
+import type { Identity } from '../api/types'
 
 export const STORAGE_KEY = 'stepwise.key'
 
@@ -26,7 +27,7 @@ export function keyProblem(key: string): string | null {
   return null
 }
 
-export type Identity = { key: { id: string; role: string }; site: { id: string; name: string } }
+export type { Identity }
 
 /** The message shown for a failed sign-in, from the HTTP status of `GET /v1/whoami`. */
 export function signInError(status: number, role?: string): string {

@@ -2,7 +2,6 @@
  * Alerts (DESIGN §9): each rule's state per scope, the webhook endpoint with a test button,
  * and every delivery with its attempts. Sending needs an admin key; a read key sees why not.
  */
-import type { AlertsResponse } from '../api/types'
 import { AlertRulesTable } from '../components/alert-rules-table'
 import { Section } from '../components/bits'
 import { DeliveriesPanel } from '../components/deliveries-panel'
@@ -16,7 +15,7 @@ const REFRESH_MS = 60_000
 
 export default function Alerts() {
   // Rules are evaluated every minute; the page follows quietly.
-  const res = useApi<AlertsResponse>('/alerts', {}, REFRESH_MS)
+  const res = useApi('alerts', (s, o) => s.api.alerts.$get({ param: s.param }, o), REFRESH_MS)
   const deliveries = useDeliveries()
   return (
     <>

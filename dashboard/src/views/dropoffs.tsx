@@ -11,7 +11,8 @@ import { formatCount, formatMoney, formatPercent, humanize } from '../lib/format
 
 export default function Dropoffs() {
   const { state, query, config } = useSite()
-  const res = useApi<DropoffsResponse>('/dropoffs', { ...query, limit: '200' })
+  const q = { ...query, limit: '200' }
+  const res = useApi(q, (s, o) => s.api.dropoffs.$get({ param: s.param, query: q }, o))
   const type = DROPOFF_TYPES.find((t) => t === state.params.type)
 
   return (

@@ -2,7 +2,7 @@
  * Features: value score by tier (DESIGN §7.1). Bars show each score's make-up by component;
  * the table shows every component's raw number and sorts on any of them.
  */
-import type { FeatureValue, FeatureValueResponse, TierValue, ValueWeights } from '../api/types'
+import type { FeatureValue, TierValue, ValueWeights } from '../api/types'
 import { Kpi, Section } from '../components/bits'
 import { SortableTable, type Column } from '../components/sortable-table'
 import { Loaded } from '../components/states'
@@ -30,7 +30,7 @@ const COMPONENT_LABEL: Record<ValueComponent, string> = {
 
 export default function Features() {
   const { state, query, navigate } = useSite()
-  const res = useApi<FeatureValueResponse>('/features/value', query)
+  const res = useApi(query, (s, o) => s.api.features.value.$get({ param: s.param, query }, o))
 
   return (
     <>

@@ -1,9 +1,9 @@
 /** Funnels: build a funnel from any event types, see each step's conversion and time to convert. */
-import type { FunnelResponse, FunnelStepResult } from '../api/types'
+import type { FunnelRequest, FunnelStepResult } from '../api/types'
 import { Section } from '../components/bits'
 import { FunnelBars } from '../components/funnel-bars'
 import { Loaded } from '../components/states'
-import { useApiPost } from '../hooks/use-api'
+import { useApi } from '../hooks/use-api'
 import { useSite } from '../hooks/use-site'
 import { formatCount, formatDuration, formatPercent } from '../lib/format'
 import {
@@ -18,7 +18,11 @@ import { FunnelBuilder } from './funnel-builder'
 export default function Funnels() {
   const { state, query, navigate } = useSite()
   const def = decodeFunnel(state.params.funnel)
-  const res = useApiPost<FunnelResponse>('/funnel', funnelBody(def), query)
+  // A stage typed into a shared link is the API's to refuse: its 400 is shown as the answer.
+  const json = funnelBody(def) as FunnelRequest['json']
+  const res = useApi([json, query], (s, o) =>
+    s.api.funnel.$post({ param: s.param, query, json }, o),
+  )
   const apply = (next: FunnelDef) =>
     navigate({ ...state, params: { ...state.params, funnel: encodeFunnel(next) } })
 

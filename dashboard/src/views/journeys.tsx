@@ -16,7 +16,8 @@ import { sankeyInput } from '../lib/sankey-data'
 export default function Journeys() {
   const { state, query } = useSite()
   const journey = state.params.journey
-  const res = useApi<JourneysResponse>('/journeys', { ...query, journey })
+  const q = { ...query, journey }
+  const res = useApi(q, (s, o) => s.api.journeys.$get({ param: s.param, query: q }, o))
 
   return (
     <>

@@ -1,5 +1,4 @@
 /** Opportunities: ranked cards — what to fix first, the evidence, and what it is worth. */
-import type { OpportunitiesResponse } from '../api/types'
 import { Kpi } from '../components/bits'
 import { OpportunityCard } from '../components/opportunity-card'
 import { Loaded } from '../components/states'
@@ -9,7 +8,8 @@ import { formatCount, formatMoney } from '../lib/format'
 
 export default function Opportunities() {
   const { query, config } = useSite()
-  const res = useApi<OpportunitiesResponse>('/opportunities', { ...query, limit: '50' })
+  const q = { ...query, limit: '50' }
+  const res = useApi(q, (s, o) => s.api.opportunities.$get({ param: s.param, query: q }, o))
 
   return (
     <>

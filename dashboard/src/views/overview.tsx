@@ -3,7 +3,7 @@
  * opportunities, the worst drop-offs and each workflow's completion — one API call plus /live.
  */
 import { useMemo } from 'preact/hooks'
-import type { DashboardResponse, LiveResponse } from '../api/types'
+import type { DashboardResponse } from '../api/types'
 import { Bar, Kpi, Section } from '../components/bits'
 import { DropoffTable } from '../components/dropoff-table'
 import { Link } from '../components/link'
@@ -20,7 +20,7 @@ const LIVE_REFRESH_MS = 15_000
 
 export default function Overview() {
   const { query, site } = useSite()
-  const res = useApi<DashboardResponse>('/dashboard', query)
+  const res = useApi(query, (s, o) => s.api.dashboard.$get({ param: s.param, query }, o))
   return (
     <>
       <div class="page-head">
@@ -39,7 +39,11 @@ export default function Overview() {
 }
 
 function LiveKpi() {
-  const live = useApi<LiveResponse>('/live', {}, LIVE_REFRESH_MS)
+  const live = useApi(
+    'live',
+    (s, o) => s.api.live.$get({ param: s.param, query: {} }, o),
+    LIVE_REFRESH_MS,
+  )
   const value =
     live.status === 'ok' ? formatCount(live.data.active_users) : live.status === 'error' ? '–' : '…'
   return (

@@ -27,10 +27,13 @@ import {
 export default function Performance() {
   const { state, query } = useSite()
   const institution = state.params.institution || undefined
-  const res = useApi<PerformanceResponse>('/performance', { ...query, institution })
+  const q = { ...query, institution }
+  const res = useApi(q, (s, o) => s.api.performance.$get({ param: s.param, query: q }, o))
   // Filtered to one institution, the answer lists only it: the select's options come from
   // the same question without the filter.
-  const all = useApi<PerformanceResponse>(institution ? '/performance' : null, query)
+  const all = useApi(institution ? query : null, (s, o) =>
+    s.api.performance.$get({ param: s.param, query }, o),
+  )
   const names = (institution ? (all.data?.by_institution ?? []) : (res.data?.by_institution ?? []))
     .map((r) => r.institution)
     .sort()

@@ -1,12 +1,13 @@
 /** Retention: cohorts by first-seen day or week, as a heatmap of the share still active. */
-import type { RetentionCohort, RetentionResponse } from '../api/types'
+import type { RetentionCohort } from '../api/types'
 import { Section } from '../components/bits'
 import { ParamSelect } from '../components/param-select'
 import { Loaded } from '../components/states'
 import { useApi } from '../hooks/use-api'
 import { useSite } from '../hooks/use-site'
-import { formatCount, formatDay, formatPercent, humanize } from '../lib/format'
+import { formatCount, formatDay, humanize } from '../lib/format'
 import { heatBackground, heatIsDark } from '../lib/heat'
+import { averageCell, cohortCell, type HeatCell } from '../lib/retention-cells'
 import type { UrlState } from '../state/url-state'
 
 /** Short periods read best by day, longer ones by week. */
@@ -27,7 +28,8 @@ export default function Retention() {
   const feature = config.features.includes(state.params.feature ?? '')
     ? state.params.feature
     : undefined
-  const res = useApi<RetentionResponse>('/retention', { ...query, interval, mode, feature })
+  const q = { ...query, interval, mode, feature }
+  const res = useApi(q, (s, o) => s.api.retention.$get({ param: s.param, query: q }, o))
   const unit = interval === 'day' ? 'Day' : 'Week'
 
   return (
@@ -78,20 +80,17 @@ export default function Retention() {
   )
 }
 
-/**
- * Rates are fractions; null (no complete cohort yet, or a cohort of nobody) shows as "–", a
- * period that has not begun for a cohort as an empty cell.
- */
+/** Cells say what lib/retention-cells.ts makes of each rate: "–" where the API says null. */
 function Heatmap(props: { cohorts: RetentionCohort[]; average: (number | null)[]; unit: string }) {
   const periods = props.average.length
-  const cell = (share: number | null | undefined, title: string, key: number) => (
+  const cell = ({ share, text, title }: HeatCell, key: number) => (
     <td
       key={key}
       class={`heat${heatIsDark(share) ? ' dark' : ''}`}
       style={{ background: heatBackground(share) }}
       title={title}
     >
-      {share === undefined ? '' : formatPercent(share)}
+      {text}
     </td>
   )
   return (
@@ -117,29 +116,13 @@ function Heatmap(props: { cohorts: RetentionCohort[]; average: (number | null)[]
           <tr class="average">
             <th scope="row">All cohorts</th>
             <td class="num">{formatCount(props.cohorts.reduce((n, c) => n + c.size, 0))}</td>
-            {props.average.map((share, k) =>
-              cell(
-                share,
-                share === null
-                  ? `Average ${props.unit.toLowerCase()} ${k}: no complete cohort with users yet`
-                  : `Average ${props.unit.toLowerCase()} ${k}`,
-                k,
-              ),
-            )}
+            {props.average.map((_, k) => cell(averageCell(props.average, k, props.unit), k))}
           </tr>
           {props.cohorts.map((c) => (
             <tr key={c.start}>
               <th scope="row">{formatDay(c.start)}</th>
               <td class="num">{formatCount(c.size)}</td>
-              {Array.from({ length: periods }, (_, k) =>
-                cell(
-                  c.rates[k],
-                  k < c.retained.length
-                    ? `${formatCount(c.retained[k])} of ${formatCount(c.size)}`
-                    : '',
-                  k,
-                ),
-              )}
+              {Array.from({ length: periods }, (_, k) => cell(cohortCell(c, k), k))}
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,7 @@
  * One workflow (DESIGN §7.2): its steps as funnel bars with conversion, median and p90 time
  * to the next step and drop reasons; the paths people actually walk; outcomes by segment.
  */
-import type { OutcomeCounts, WorkflowReport, WorkflowResponse } from '../api/types'
+import type { OutcomeCounts, WorkflowReport } from '../api/types'
 import { Bar, Kpi, Section } from '../components/bits'
 import { Reasons } from '../components/dropoff-table'
 import { FunnelBars } from '../components/funnel-bars'
@@ -15,7 +15,12 @@ import { switchView } from '../state/url-state'
 
 export function WorkflowDetail({ name }: { name: string }) {
   const { state, query } = useSite()
-  const res = useApi<WorkflowResponse>(`/workflows/${encodeURIComponent(name)}`, query)
+  const res = useApi([name, query], (s, o) =>
+    s.api.workflows[':name'].$get(
+      { param: { ...s.param, name: encodeURIComponent(name) }, query },
+      o,
+    ),
+  )
   return (
     <>
       <p class="crumbs">

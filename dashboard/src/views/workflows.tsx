@@ -1,5 +1,5 @@
 /** Workflows: every workflow's outcomes; pick one to see its steps, paths and segments. */
-import type { WorkflowsResponse, WorkflowSummary } from '../api/types'
+import type { WorkflowSummary } from '../api/types'
 import { Bar, Section } from '../components/bits'
 import { Link } from '../components/link'
 import { SortableTable, type Column } from '../components/sortable-table'
@@ -17,7 +17,7 @@ export default function Workflows() {
 
 function WorkflowList() {
   const { state, query } = useSite()
-  const res = useApi<WorkflowsResponse>('/workflows', query)
+  const res = useApi(query, (s, o) => s.api.workflows.$get({ param: s.param, query }, o))
   const columns: Column<WorkflowSummary>[] = [
     {
       key: 'name',
