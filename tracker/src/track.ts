@@ -24,6 +24,9 @@ export function track(e: Partial<Event>): void {
   const now = Date.now()
   const u = get<User>('sw_u') || { a: newId() }
   if (e.type == 'identify') {
+    // The first sign-in links the anonymous history to the uid, once (worker/db/aliases.ts);
+    // a later one (another user on this browser) links nothing, so users never merge.
+    if (!u.i) e.props = { ...e.props, anon_id: u.a }
     u.i = e.uid
     if (typeof e.tier == 'string') u.t = e.tier
   }

@@ -27,6 +27,7 @@ export function userSections(siteId: string, uid: string): Section[] {
     table('rollup_revenue_days', ['day']),
     table('user_first_seen', ['uid']),
     table('connection_users', ['institution']),
+    table('user_aliases', ['anon_id']),
   ]
 }
 
@@ -64,7 +65,29 @@ export function eraseUserStatements(
   uid: string,
   audit: { keyId: string; uidSha256: string },
 ) {
+  // The anonymous ids identify linked to the user (db/aliases.ts) are the same person: their
+  // events and rollup rows go too, then the links.
+  const anonIds = 'SELECT anon_id FROM user_aliases WHERE site_id = ?1 AND uid = ?2'
   const removed: [string, D1PreparedStatement][] = [
+    [
+      'anonymous_events',
+      db.prepare(`DELETE FROM events WHERE site_id = ?1 AND uid IN (${anonIds})`).bind(siteId, uid),
+    ],
+    ...USER_ROLLUP_TABLES.map(
+      (t) =>
+        [
+          `anonymous_${t}`,
+          db
+            .prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND uid IN (${anonIds})`)
+            .bind(siteId, uid),
+        ] as [string, D1PreparedStatement],
+    ),
+    [
+      'user_aliases',
+      db
+        .prepare('DELETE FROM user_aliases WHERE site_id = ?1 AND (uid = ?2 OR anon_id = ?2)')
+        .bind(siteId, uid),
+    ],
     ['events', db.prepare('DELETE FROM events WHERE site_id = ?1 AND uid = ?2').bind(siteId, uid)],
     ...eraseUserFromRollups(db, siteId, uid).map(
       (s, i) => [USER_ROLLUP_TABLES[i], s] as [string, D1PreparedStatement],
@@ -77,7 +100,7 @@ export function eraseUserStatements(
     .prepare(
       `INSERT OR IGNORE INTO rollup_dirty (site_id, day)
        SELECT ?1, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') FROM events
-       WHERE site_id = ?1 AND uid = ?2
+       WHERE site_id = ?1 AND (uid = ?2 OR uid IN (${anonIds}))
        UNION SELECT ?1, day FROM rollup_user_days WHERE site_id = ?1 AND uid = ?2`,
     )
     .bind(siteId, uid)

@@ -4,6 +4,7 @@
  * D1 batch, which D1 runs as a transaction: a failure leaves nothing half-written, and a
  * message's outbox row goes in the same transaction as its events.
  */
+import { aliasStatements } from '../db/aliases'
 import { addCountsStatement } from '../db/counters'
 import { insertEventStatements } from '../db/events'
 import { deleteOutboxStatement, insertOutboxStatement } from '../db/outbox'
@@ -37,6 +38,8 @@ export function storeStatements(db: D1Database, messages: IngestMessage[]) {
   const inserts = [...rows].flatMap(([source, r]) => insertEventStatements(db, r, source))
   const statements = [
     ...inserts,
+    // After the events: a link marks dirty the days of the anonymous id's stored events.
+    ...aliasStatements(db, [...rows.values()].flat()),
     ...[...counts.values()].map((c) => addCountsStatement(db, c.site_id, c.day, c.counts)),
     ...daysOf([...rows.values()].flat()).map((d) => markDirtyStatement(db, d.site_id, d.day)),
     ...(outbox.length ? [deleteOutboxStatement(db, outbox)] : []),

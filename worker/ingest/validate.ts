@@ -2,6 +2,7 @@
  * Turns a batch's raw events into rows to store and rejections to report (DESIGN §3):
  * each event is judged alone, so one bad event never costs the good ones.
  */
+import { ANON_ID_PROP } from '../db/aliases'
 import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
 import { REDACTED, isCard } from './pii'
@@ -88,8 +89,18 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
   if (ids.has(e.id)) {
     return { code: 'duplicate_id', message: `id "${e.id}" appears twice in this batch` }
   }
-  for (const field of IDENTIFIERS) {
-    const v = e[field]
+  const anon = e.type === 'identify' ? e.props?.[ANON_ID_PROP] : undefined
+  if (anon !== undefined && (typeof anon !== 'string' || !anon || anon.length > 128)) {
+    return {
+      code: 'invalid_event',
+      message: `props.${ANON_ID_PROP}: the anonymous id an identify links must be a string of 1–128 characters`,
+    }
+  }
+  const identifiers: [string, string | undefined][] = [
+    ...IDENTIFIERS.map((f): [string, string | undefined] => [f, e[f]]),
+    [`props.${ANON_ID_PROP}`, anon as string | undefined],
+  ]
+  for (const [field, v] of identifiers) {
     if (v !== undefined && (redactStrict(v) !== v || v.includes(REDACTED))) {
       return {
         code: 'pii_in_identifier',

@@ -1,9 +1,11 @@
 /** `rollup_connection_days`: bank-connection outcomes and latency per institution and user a day. */
 import type { Rollup } from './index'
+import { resolvedUid } from '../db/aliases'
 
 export const REBUILD_CONNECTION_DAYS = `INSERT INTO rollup_connection_days (site_id, day, institution, tier, device, uid,
   attempts, completed, failed, abandoned, latency_sum, latency_n)
-SELECT ?1, ?4, institution, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), coalesce(uid, ''),
+SELECT ?1, ?4, institution, coalesce(tier, 'unknown'), coalesce(device, 'unknown'),
+  coalesce(${resolvedUid('events')}, ''),
   sum(coalesce(status, '') IN ('completed', 'failed', 'abandoned')),
   sum(status IS 'completed'), sum(status IS 'failed'), sum(status IS 'abandoned'),
   coalesce(sum(value), 0), count(value)

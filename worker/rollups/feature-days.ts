@@ -4,6 +4,7 @@
  * uses failed or were abandoned, counted in uses: the low_success evidence, §7.7).
  */
 import type { Rollup } from './index'
+import { resolvedUid } from '../db/aliases'
 
 const DAY_MS = 86_400_000
 
@@ -15,7 +16,8 @@ const DAY_MS = 86_400_000
 export const REBUILD_FEATURE_DAYS = `INSERT INTO rollup_feature_days (site_id, day, tier, device, feature, uid,
   uses, starts, completed, failed, abandoned, time_s, timed, ratings, rating_sum, revenue,
   last_fail)
-SELECT ?1, ?4, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), feature, coalesce(uid, ''),
+SELECT ?1, ?4, coalesce(tier, 'unknown'), coalesce(device, 'unknown'), feature,
+  coalesce(${resolvedUid('events')}, ''),
   sum(type = 'feature' AND coalesce(status, '') <> 'started'),
   sum(type = 'feature' AND status IS 'started'),
   sum(type = 'feature' AND status IS 'completed'),

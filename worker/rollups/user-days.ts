@@ -7,6 +7,7 @@
  */
 import { EVENT_TYPES } from '../schemas'
 import type { Rollup } from './index'
+import { resolvedUid } from '../db/aliases'
 
 /**
  * Naming every type lets the rebuild walk the day's slice of the (site_id, type, ts) index;
@@ -14,6 +15,8 @@ import type { Rollup } from './index'
  * save the GROUP BY sort (as it may, given statistics).
  */
 const ALL_TYPES = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
+/** Each event's user, its anonymous id read as the uid it was linked to (db/aliases.ts). */
+const USER = resolvedUid('events')
 const NOT_REVENUE = (column: string) => `CASE WHEN type <> 'revenue' THEN ${column} END`
 
 /**
@@ -28,8 +31,8 @@ SELECT ?1, ?4, uid, tier, device, sum(type <> 'revenue'), sum(opens), sum(type =
   sum(type = 'feature'), min(${NOT_REVENUE('ts')}), max(${NOT_REVENUE('ts')})
 FROM (
   SELECT coalesce(tier, 'unknown') AS tier, coalesce(device, 'unknown') AS device,
-    coalesce(uid, '') AS uid, type, value, ts,
-    sid IS NOT NULL AND row_number() OVER (PARTITION BY uid, sid ORDER BY ts, id) = 1 AS opens
+    coalesce(${USER}, '') AS uid, type, value, ts,
+    sid IS NOT NULL AND row_number() OVER (PARTITION BY ${USER}, sid ORDER BY ts, id) = 1 AS opens
   FROM events INDEXED BY events_site_type_ts
   WHERE site_id = ?1 AND type IN (${ALL_TYPES}) AND ts >= ?2 AND ts < ?3
 )

@@ -12,6 +12,7 @@
  * L is longer (see worker/db/insights/workflow-runs.ts).
  */
 import type { Rollup } from './index'
+import { resolvedUid } from '../db/aliases'
 
 const DAY_MS = 86_400_000
 
@@ -30,7 +31,7 @@ SELECT ?1, ?4, workflow, run, uid, tier, device, institution, started_at, last_a
   ',' || features || ',', trail
 FROM (
   SELECT workflow, run,
-    ${firstOf('uid')} AS uid, ${firstOf('tier')} AS tier, ${firstOf('device')} AS device,
+    ${firstOf(resolvedUid('events'))} AS uid, ${firstOf('tier')} AS tier, ${firstOf('device')} AS device,
     ${firstOf('institution')} AS institution,
     min(ts) AS started_at, max(ts) AS last_at, group_concat(DISTINCT feature) AS features,
     json_group_array(json_array(ts, step, status, reason)) AS trail

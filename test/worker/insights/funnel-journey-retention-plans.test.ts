@@ -40,6 +40,8 @@ const ALLOWED_READS = [
   /^SEARCH \w+ USING (COVERING )?INDEX (rollup_user_days_uid|rollup_feature_days_uid) \(site_id=\? AND /,
   /^SEARCH \w+ USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day[<>]/,
   /^SEARCH user_first_seen USING PRIMARY KEY \(site_id=\? AND uid=\?\)/, // one user's row
+  // an event's anonymous id resolved to the uid it was linked to (db/aliases.ts)
+  /^SEARCH a USING PRIMARY KEY \(site_id=\? AND anon_id=\?\)/,
   /^SEARCH \w+ USING PRIMARY KEY \(site_id=\? AND day[<>=]/,
   // the small derived sets: a bound JSON list, a CTE
   /^SCAN (j|json_each) VIRTUAL TABLE/,

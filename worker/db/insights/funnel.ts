@@ -5,6 +5,7 @@
  */
 import type { FunnelEvent, FunnelStep, StepField } from '../../analysis/funnel'
 import { STEP_FIELDS } from '../../analysis/funnel'
+import { resolvedUid } from '../aliases'
 
 export type FunnelRow = FunnelEvent & { id: string }
 
@@ -22,7 +23,7 @@ export const MAX_FUNNEL_EVENTS = 500_000
  * `?n IS NULL OR field IN (json list)` narrows to the values the steps of this type pin; a
  * field that some step of the type leaves open is not narrowed. Steps are matched exactly in JS.
  */
-export const FUNNEL_EVENTS_PAGE = `SELECT id, ts, type, uid, sid, feature, workflow, step, stage,
+export const FUNNEL_EVENTS_PAGE = `SELECT id, ts, type, ${resolvedUid('events')} AS uid, sid, feature, workflow, step, stage,
   name, path, tier, device, institution
 FROM events
 WHERE site_id = ?1 AND type = ?2 AND (ts, id) > (?3, ?4) AND ts < ?5

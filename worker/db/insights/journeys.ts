@@ -6,6 +6,7 @@
  */
 import type { ConversionRow } from '../../analysis/journey-report'
 import type { Stage, StageEvent } from '../../analysis/journeys'
+import { resolvedUid } from '../aliases'
 
 /** Stage events one request reads; when the period holds more the answer says `truncated: true`. */
 export const MAX_STAGE_EVENTS = 200_000
@@ -41,7 +42,8 @@ FROM (
   SELECT *, journey = ?8 AND seq <= ?7
     AND row_number() OVER (PARTITION BY journey, uid ORDER BY ts, id) <= ?11 AS kept
   FROM (
-    SELECT ts, id, uid, stage, coalesce(journey, 'lifecycle') AS journey, tier, device,
+    SELECT ts, id, ${resolvedUid('events')} AS uid, stage, coalesce(journey, 'lifecycle') AS journey,
+      tier, device,
       row_number() OVER (ORDER BY ts, id) AS seq
     FROM events INDEXED BY events_site_type_ts
     WHERE site_id = ?1 AND type = 'stage' AND ts >= ?2 AND ts < ?3 AND uid IS NOT NULL
@@ -168,7 +170,8 @@ FROM (
   SELECT *, seq <= ?4
     AND row_number() OVER (PARTITION BY uid ORDER BY first_ts, name) <= ?5 AS kept
   FROM (
-    SELECT uid, name, min(ts) AS first_ts, row_number() OVER (ORDER BY uid, name) AS seq
+    SELECT ${resolvedUid('events')} AS uid, name, min(ts) AS first_ts,
+      row_number() OVER (ORDER BY 1, name) AS seq
     FROM events INDEXED BY events_site_type_ts
     WHERE site_id = ?1 AND type = 'conversion' AND ts >= ?2 AND ts < ?3
       AND uid IS NOT NULL AND name IS NOT NULL

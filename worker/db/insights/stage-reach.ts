@@ -6,6 +6,7 @@
  */
 import type { Filters, Range } from '../../analysis/period'
 import { STAGES } from '../../schemas'
+import { resolvedUid } from '../aliases'
 
 export type StageReachRow = { journey: string; tier: string; furthest: number; users: number }
 
@@ -16,7 +17,7 @@ const RANK = STAGES.filter((s) => s !== 'churn')
 
 export const STAGE_REACH_SQL = `SELECT journey, tier, furthest, count(*) AS users
 FROM (
-  SELECT coalesce(journey, 'lifecycle') AS journey, uid,
+  SELECT coalesce(journey, 'lifecycle') AS journey, ${resolvedUid('events')} AS uid,
     coalesce(substr(max(CASE WHEN tier IS NOT NULL THEN printf('%015d', ts) || tier END), 16),
       'unknown') AS tier,
     max(CASE stage ${RANK} END) AS furthest

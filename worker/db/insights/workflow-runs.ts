@@ -8,6 +8,8 @@
  * Both parts return the same row for the same run (the rollup stores what the raw query
  * computes), so where a run is read from never changes an answer.
  */
+import { resolvedUid } from '../aliases'
+
 /** A run as this query returns it: the run's attributes and its events as a JSON array. */
 export type WorkflowRunRow = {
   workflow: string
@@ -32,7 +34,7 @@ const firstOf = (column: string) =>
 export const WORKFLOW_RUNS_SQL = `SELECT workflow, run, uid, tier, device, institution, started_at, last_at, trail
 FROM (
   SELECT workflow, run,
-    ${firstOf('uid')} AS uid, ${firstOf('tier')} AS tier, ${firstOf('device')} AS device,
+    ${firstOf(resolvedUid('events'))} AS uid, ${firstOf('tier')} AS tier, ${firstOf('device')} AS device,
     ${firstOf('institution')} AS institution,
     min(ts) AS started_at, max(ts) AS last_at, max(feature = ?9) AS has_feature,
     json_group_array(json_array(ts, step, status, reason)) AS trail
