@@ -1,7 +1,10 @@
 /**
- * Ingest throughput over HTTP into `wrangler dev` (batches of 50, concurrency 8, through the
- * queue into D1), beside the raw SQLite ceiling for the same schema (better-sqlite3, one
- * transaction), and D1 rows_written per stored event.
+ * Ingest throughput over HTTP into `wrangler dev` (batches of 50, concurrency 8) on both paths:
+ * a bank's backend with secret ingest keys (stored in D1 before the 202) and a page with the
+ * site's public key (`pk_`, from an allowed origin: written to the outbox, then through the queue
+ * into D1). Each is timed to accepted and to stored, polling D1 until every event is there.
+ * Beside them, the raw SQLite ceiling for the same schema (better-sqlite3, one transaction), and
+ * D1 rows_written per stored event.
  */
 import Database from 'better-sqlite3'
 import { execFileSync } from 'node:child_process'
@@ -11,7 +14,7 @@ import { join } from 'node:path'
 import { getPlatformProxy } from 'wrangler'
 import { EVENT_COLUMNS, insertEventStatements } from '../worker/db/events'
 import type { EventRow } from '../worker/schemas'
-import { eventually, startWorker } from '../test/node/support/worker'
+import { eventually, startWorker, type RunningWorker } from '../test/node/support/worker'
 
 const TOTAL = 20_000
 const BATCH = 50
@@ -37,68 +40,109 @@ function wireEvent(i: number, now: number) {
   }
 }
 
+/** A page that may send with the public key (allowed_origins). */
+const ORIGIN = 'https://bank.bench.example'
+const BROWSER =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+
+type Sent = { acceptedMs: number; storedMs: number; limited: number }
+
+/**
+ * Sends `batches` (`headers(b)` for batch b, concurrency 8, a 429 waits a second and retries),
+ * then polls D1 until the site holds `TOTAL` events.
+ */
+async function sendAll(
+  worker: RunningWorker,
+  siteId: string,
+  batches: string[],
+  headers: (b: number) => Record<string, string>,
+): Promise<Sent> {
+  let next = 0
+  let limited = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batches.length) {
+        const b = next++
+        for (;;) {
+          const res = await fetch(`${worker.url}/v1/events`, {
+            method: 'POST',
+            headers: headers(b),
+            body: batches[b],
+          })
+          const text = await res.text()
+          if (res.status === 202) break
+          if (res.status !== 429) throw new Error(`ingest answered ${res.status}: ${text}`)
+          limited++
+          await new Promise((r) => setTimeout(r, 1000))
+        }
+      }
+    }),
+  )
+  const acceptedMs = performance.now() - started
+  const count = () =>
+    worker.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', siteId)[0].n
+  const stored = await eventually(count, (n) => n >= TOTAL, 180_000)
+  const storedMs = performance.now() - started
+  if (stored < TOTAL) throw new Error(`only ${stored} of ${TOTAL} events were stored`)
+  return { acceptedMs, storedMs, limited }
+}
+
+function wireBatches(now: number, prefix: string, site?: string): string[] {
+  return Array.from({ length: TOTAL / BATCH }, (_, b) =>
+    JSON.stringify({
+      ...(site ? { site } : {}),
+      events: Array.from({ length: BATCH }, (_, i) => ({
+        ...wireEvent(b * BATCH + i, now),
+        id: `${prefix}-${b * BATCH + i}`,
+      })),
+    }),
+  )
+}
+
+const rate = (ms: number) => Math.round(TOTAL / (ms / 1000)).toLocaleString('en')
+
 export async function benchIngest(): Promise<Record<string, string>> {
   const worker = await startWorker()
   try {
-    const site = await worker.createSite([])
+    const backend = await worker.createSite([])
     const keys: string[] = []
     for (let k = 0; k < SENDERS; k++) {
-      const res = await fetch(`${worker.url}/v1/sites/${site.id}/keys`, {
+      const res = await fetch(`${worker.url}/v1/sites/${backend.id}/keys`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${site.admin}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${backend.admin}`, 'content-type': 'application/json' },
         body: JSON.stringify({ role: 'ingest' }),
       })
       keys.push(((await res.json()) as { key: string }).key)
     }
     const now = Date.now()
-    const batches = Array.from({ length: TOTAL / BATCH }, (_, b) =>
-      JSON.stringify({
-        events: Array.from({ length: BATCH }, (_, i) => wireEvent(b * BATCH + i, now)),
-      }),
-    )
-    let next = 0
-    let limited = 0
-    const started = performance.now()
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batches.length) {
-          const b = next++
-          for (;;) {
-            const res = await fetch(`${worker.url}/v1/events`, {
-              method: 'POST',
-              headers: {
-                authorization: `Bearer ${keys[b % SENDERS]}`,
-                'content-type': 'application/json',
-              },
-              body: batches[b],
-            })
-            const text = await res.text()
-            if (res.status === 202) break
-            if (res.status !== 429) throw new Error(`ingest answered ${res.status}: ${text}`)
-            limited++
-            await new Promise((r) => setTimeout(r, 1000))
-          }
-        }
-      }),
-    )
-    const accepted = performance.now() - started
-    const count = () =>
-      worker.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE site_id = ?', site.id)[0]
-        .n
-    const stored = await eventually(count, (n) => n >= TOTAL, 120_000)
-    const elapsed = performance.now() - started
-    if (stored < TOTAL) throw new Error(`only ${stored} of ${TOTAL} events were stored`)
-    const httpRate = TOTAL / (elapsed / 1000)
+    const secret = await sendAll(worker, backend.id, wireBatches(now, 'key'), (b) => ({
+      authorization: `Bearer ${keys[b % SENDERS]}`,
+      'content-type': 'application/json',
+    }))
+
+    // The tracker's beacon: text/plain, a browser's user agent, one of SENDERS visitors.
+    const page = await worker.createSite([ORIGIN])
+    const open = await sendAll(worker, page.id, wireBatches(now, 'pk', page.pk), (b) => ({
+      origin: ORIGIN,
+      'content-type': 'text/plain;charset=UTF-8',
+      'user-agent': BROWSER,
+      'cf-connecting-ip': `198.51.100.${b % SENDERS}`,
+    }))
 
     const ceiling = sqliteCeiling(now)
     const rowsWritten = await d1RowsWrittenPerEvent(now)
+    const secretRate = TOTAL / (secret.storedMs / 1000)
     return {
-      'ingest, HTTP → queue → D1 (events/s)': Math.round(httpRate).toLocaleString('en'),
-      'accepted by HTTP (events/s)': Math.round(TOTAL / (accepted / 1000)).toLocaleString('en'),
+      'ingest key, HTTP → D1, stored (events/s)': rate(secret.storedMs),
+      'ingest key, accepted by HTTP (events/s)': rate(secret.acceptedMs),
+      'public key, HTTP → outbox → queue → D1, stored (events/s)': rate(open.storedMs),
+      'public key, accepted by HTTP (events/s)': rate(open.acceptedMs),
       'raw SQLite ceiling (events/s)': Math.round(ceiling).toLocaleString('en'),
-      'ratio to ceiling': (httpRate / ceiling).toFixed(3),
+      'ratio to ceiling, ingest key': (secretRate / ceiling).toFixed(3),
+      'ratio to ceiling, public key': (TOTAL / (open.storedMs / 1000) / ceiling).toFixed(3),
       'D1 rows_written per event': rowsWritten.toFixed(2),
-      '429s while sending': String(limited),
+      '429s while sending (ingest key, public key)': `${secret.limited}, ${open.limited}`,
     }
   } catch (err) {
     await new Promise((r) => setTimeout(r, 1000))
