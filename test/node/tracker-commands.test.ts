@@ -142,3 +142,20 @@ describe('the sw() calls of DESIGN §4', () => {
     expect(page.events().map((e) => e.type)).toEqual(['page'])
   })
 })
+
+describe('identify', () => {
+  it('links the anonymous history once, and never links one identified user to another', async () => {
+    const sw = await page.loadTracker()
+    sw('identify', 'cust_1', { tier: 'plus', props: { via: 'sso' } })
+    sw('identify', 'cust_1')
+    sw('identify', 'cust_2')
+    await page.wait(2000)
+    const [view, first, again, other] = page.events()
+    expect(first).toMatchObject({ type: 'identify', uid: 'cust_1', tier: 'plus' })
+    expect(first.props).toEqual({ via: 'sso', anon_id: view.uid })
+    expect(view.uid).not.toBe('cust_1')
+    expect(again.props).toBeUndefined()
+    expect(other).toMatchObject({ uid: 'cust_2' })
+    expect(other.props).toBeUndefined()
+  })
+})

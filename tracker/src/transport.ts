@@ -15,7 +15,6 @@ import type { Event } from '../../worker/schemas'
 import { newId } from './ids'
 import { off } from './privacy'
 import { del, get, has, keys, set } from './store'
-import { track } from './track'
 
 /** t: the owner's last write (false: it left), q: events, o: a claim. */
 export type Queue = { t?: number | false; q: Event[]; o?: string }
@@ -35,7 +34,6 @@ let timer: ReturnType<typeof setTimeout> | 0 = 0
 /** This tab's queue, kept in memory so that an event costs no parse of it. */
 let mine: Queue = { q: [] }
 let unsaved: unknown
-let dropped = 0
 
 /** The site's key and the endpoint, from the script tag: `data-api`, else /v1/events beside t.js. */
 export const configure = (script: HTMLScriptElement): void => {
@@ -62,10 +60,10 @@ const write = (t: number | false = !left && Date.now()) => {
 /** Writes the queue once at the end of this task, however many events it added. */
 const changed = () => (unsaved ||= (queueMicrotask(write), 1))
 
-/** Keeps at most 500 events, the newest: the oldest go, counted. Sends at 20, or after 2 s. */
+/** Keeps at most 500 events, the newest: the oldest go. Sends at 20, or after 2 s. */
 export const enqueue = (e: Event): void => {
   const q = load()
-  if (q.push(e) > 500) (q.shift(), dropped++)
+  if (q.push(e) > 500) q.shift()
   changed()
   // An event made once the page is hidden or being left (say by the page's own pagehide
   // handler) goes by beacon at once: no timer may fire again.
@@ -108,9 +106,6 @@ export async function flush(leaving?: unknown): Promise<void> {
       // so the batch is still where it was taken from.
       load().splice(from, q.length)
       changed()
-      // Now there is room, the count of events dropped for want of it goes out as a metric.
-      if (dropped)
-        (track({ type: 'metric', name: 'tracker_dropped', value: dropped }), (dropped = 0))
       flush(leaving)
     } else {
       // Jittered exponential backoff (1–2 s, 2–4 s, … 30–60 s), or longer if Retry-After says so.
