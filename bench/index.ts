@@ -7,12 +7,14 @@ import { benchDashboard } from './dashboard'
 import { benchImport } from './import'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
+import { benchRevenue } from './revenue'
 import { benchTracker } from './tracker'
 
 const BENCHES: [string, (filter?: string) => Promise<Record<string, string>>][] = [
   ['Ingest', benchIngest],
   ['Import', benchImport],
   ['Insights', benchInsights],
+  ['Revenue', benchRevenue],
   ['Alerts', benchAlerts],
   ['Dashboard', benchDashboard],
   ['Tracker', benchTracker],
