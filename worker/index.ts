@@ -27,6 +27,7 @@ import opportunities from './routes/insights/opportunities'
 import performance from './routes/insights/performance'
 import retention from './routes/insights/retention'
 import revenue from './routes/insights/revenue'
+import revenueRecommendations from './routes/insights/revenue-recommendations'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
 import reference from './routes/reference'
@@ -55,6 +56,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/dashboard', dashboard)
   .route('/v1/sites/:site/live', live)
   .route('/v1/sites/:site/performance', performance)
+  .route('/v1/sites/:site/revenue/recommendations', revenueRecommendations)
   .route('/v1/sites/:site/revenue', revenue)
   .route('/v1/sites/:site/alerts', alerts)
   .route('/v1/sites/:site/webhook', webhook)

@@ -16,6 +16,7 @@ import { QuerySchema as OpportunitiesQuery } from '../routes/insights/opportunit
 import { QuerySchema as PerformanceQuery } from '../routes/insights/performance'
 import { RetentionQuerySchema } from '../routes/insights/retention'
 import { RevenueQuerySchema } from '../routes/insights/revenue'
+import { QuerySchema as RevenueLeversQuery } from '../routes/insights/revenue-recommendations'
 import { QuerySchema as WorkflowsQuery } from '../routes/insights/workflows'
 import { ListQuery as DeliveriesQuery, SnoozeBody } from '../routes/alerts'
 import { AuditQuerySchema } from '../routes/compliance/audit'
@@ -372,6 +373,21 @@ export const ROUTES: RouteSpec[] = [
         "the cent: each month's movements add up to its net_change; contraction and churn are " +
         'negative. Filters choose users (a tier they were in, a device they used, a feature they ' +
         'used in the period) and every number counts only theirs. docs/formulas.md has each formula.',
+    },
+  ),
+  insight(
+    'revenue/recommendations',
+    'Revenue levers ranked by monthly value (DESIGN §7.9)',
+    RevenueLeversQuery,
+    '`{period, currency, min_sample, levers: [{id, kind, subject, title, sentence, monthly_value, evidence}], computed_at}`',
+    {
+      description:
+        '`kind` is `feature_upsell` (free users of a feature start paying more: Newcombe 95% ' +
+        'interval above 0), `institution_failures` (paying users whose connections to it failed ' +
+        'churn more than those whose never did) or `tier_churn` (a paid tier churns more than the ' +
+        'others); `monthly_value` is in the site currency per 30 days. Each compares groups ' +
+        'across the site, so tier, device and feature filters are a 400. ' +
+        STORED,
     },
   ),
   {

@@ -62,12 +62,6 @@ describe('feature upsell lever', () => {
     const big = conversion([100, 30], [400, 40])
     expect(featureUpsellLevers([big], { ...CTX, mrrPerUpgrade: null })).toEqual([])
   })
-
-  it('prices an upgrade at the mean MRR a start brought', () => {
-    const movements = { new: 300, reactivation: 60, expansion: 50, contraction: -5, churn: -40 }
-    expect(mrrPerStart(movements, 30)).toBe(12)
-    expect(mrrPerStart(movements, 0)).toBeNull()
-  })
 })
 
 describe('institution failures lever', () => {
@@ -222,6 +216,22 @@ describe('rows from MRR histories', () => {
       failing_churned: 1,
     })
     expect(clean).toEqual({ users: 1, churned: 0 })
+  })
+})
+
+describe('the price of an upgrade', () => {
+  it('is the mean MRR a start (new or reactivation) brought in the period', () => {
+    const users = userHistories(
+      [{ uid: 'back', tier: 'free', mrr_cents: 0, first_paid_day: '2026-01-10' }],
+      [
+        row('a', '2026-02-20', 'plus', 1000, { started: 1 }), // before the period
+        row('a', '2026-03-03', 'premium', 3000, { upgraded: 1 }), // an expansion, not a start
+        row('b', '2026-03-05', 'plus', 1000, { started: 1 }),
+        row('back', '2026-03-07', 'premium', 2000, { started: 1 }), // a reactivation
+      ],
+    )
+    expect(mrrPerStart(users.values(), '2026-03-01', '2026-03-31')).toBe(15)
+    expect(mrrPerStart(users.values(), '2026-04-01', '2026-04-30')).toBeNull()
   })
 })
 
