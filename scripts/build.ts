@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildTracker } from '../tracker/build'
+import { buildPackage, buildTracker } from '../tracker/build'
 
 export const OUT = join(process.cwd(), 'dist', 'public')
 
@@ -19,6 +19,7 @@ export async function build(): Promise<void> {
     })
   }
   await buildTracker(OUT)
+  await buildPackage()
   writeFileSync(join(OUT, '_headers'), HEADERS)
 }
 

@@ -65,6 +65,55 @@ export async function buildTracker(outDir: string): Promise<{ code: string; hash
   return { code, hashed }
 }
 
+/**
+ * The npm package (tracker/package.json, `stepwise/tracker`): the same modules as t.js as one
+ * ES module with named exports and no globals, and its types, into tracker/dist.
+ */
+export async function buildPackage(outDir = join(HERE, 'dist')): Promise<string> {
+  const code = await bundle(join(HERE, 'src', 'package.ts'), {
+    format: 'esm',
+    minify: false,
+    minifySyntax: true,
+  })
+  mkdirSync(outDir, { recursive: true })
+  put(join(outDir, 'tracker.js'), code)
+  put(join(outDir, 'tracker.d.ts'), TYPES)
+  return code
+}
+
+const TYPES = `/** Stepwise's tracker for bundled web apps (tracker/README.md, "npm package"). */
+export type InitOptions = {
+  /** The site's public key, \`pk_…\`. */
+  site: string
+  /** The collector endpoint, e.g. \`https://stepwise.example/v1/events\`. */
+  api: string
+  /** Count pageviews, on load and on every single-page navigation (default true). */
+  pageviews?: boolean
+  /** Also set \`window.sw\`, as the script tag does (default false). */
+  global?: boolean
+}
+type Options = Record<string, unknown>
+/** Starts tracking once; a second call changes nothing. Never throws. */
+export declare function init(options: InitOptions): void
+/** Every call of the script tag's \`sw(...)\`. Never throws. */
+export declare function track(command: 'identify', uid: string, options?: { tier?: string } & Options): void
+export declare function track(command: 'step', workflow: string, step: string, options?: Options): void
+export declare function track(command: 'complete', workflow: string, options?: Options): void
+export declare function track(command: 'abandon', workflow: string, reason?: string, options?: Options): void
+export declare function track(command: 'feedback', feature: string, rating: number, options?: Options): void
+export declare function track(command: 'metric', name: string, value: number, options?: Options): void
+export declare function track(
+  command: 'feature' | 'stage' | 'conversion' | 'connection',
+  name: string,
+  options?: Options,
+): void
+export declare function track(command: 'consent', given: boolean): void
+/** Sends what waits now, by beacon. */
+export declare function sendNow(): void
+/** Counts a pageview for the current path (with \`pageviews: false\`). */
+export declare function pageview(): void
+`
+
 function put(file: string, content: string): void {
   if (existsSync(file) && readFileSync(file, 'utf8') == content) return
   writeFileSync(`${file}.tmp`, content)
