@@ -20,7 +20,10 @@ export type FunnelOptions = {
   startBefore: number
 }
 
-/** One actor's progress. `add` takes the indexes (0-based) of the steps an event matches. */
+/**
+ * One actor's progress. `add` takes the indexes (0-based) of the steps an event matches, in time
+ * order; in `strict` an empty list is an event of a step type that matches no step.
+ */
 export interface ActorFunnel {
   add(ts: number, matched: number[], breakdown: string | null): void
   outcome(): ActorOutcome
@@ -37,42 +40,95 @@ function outcomeOf(best: Attempt | undefined): ActorOutcome {
   return { level: best.times.length, gaps_ms, breakdown: best.breakdown }
 }
 
+/** One event of a same-millisecond group: the steps it matches (empty: no step, `strict` only). */
+type Pending = { matched: number[]; breakdown: string | null }
+/** An attempt made inside the current group, with the group events it used. */
+type Candidate = { attempt: Attempt; used: number[] }
+
 /**
- * `ordered` and `strict`. An event extends the attempt waiting at the level below each step it
- * matches (levels are updated from the top down, so one event fills one step of an attempt).
- * In `strict`, an attempt that this funnel-step event does not extend is over.
+ * `ordered` (ClickHouse `windowFunnel(w, 'strict_once')`) and `strict` (`'strict_order',
+ * 'strict_once'`), after AggregateFunctionWindowFunnel.cpp. Events at one millisecond are
+ * buffered and replayed as ClickHouse sorts them, by (timestamp, step index, arrival): an event
+ * matching no step first, then step 1, step 2, … (its test 01646). One event fills at most one
+ * step of an attempt. Between groups each level keeps only its latest-start attempt; inside a
+ * group every candidate is kept, since the latest one may already hold the event being placed.
+ *
+ * `strict` ends the actor's funnel (its level is what it had reached) at: an event matching no
+ * step once a step-1 event was seen; an event of step k+1 when step k was never reached; a
+ * step-1 event once step 2 was reached. A repeat of the step just reached restarts or extends
+ * (a a b b c c → 3); an event too late for its attempt is ignored.
  */
 class InOrder implements ActorFunnel {
-  private attempts: (Attempt | undefined)[]
+  private levels: (Attempt | undefined)[]
   private best: Attempt | undefined
+  private started = false
+  private stopped = false
+  private groupTs = -Infinity
+  private group: Pending[] = []
 
   constructor(private readonly o: FunnelOptions) {
-    this.attempts = new Array(o.steps)
+    this.levels = new Array(o.steps)
   }
 
   add(ts: number, matched: number[], breakdown: string | null): void {
-    const { attempts, o } = this
-    const next: (Attempt | undefined)[] = o.order === 'strict' ? new Array(o.steps) : [...attempts]
-    for (let i = matched.length - 1; i >= 0; i--) {
-      const k = matched[i]
-      const below = k > 0 ? attempts[k - 1] : undefined
-      if (!below || ts - below.start > o.windowMs) continue
-      next[k] = {
-        start: below.start,
-        times: [...below.times, ts],
-        breakdown: below.breakdown ?? breakdown,
-      }
-      if (k + 1 > (this.best?.times.length ?? 0)) this.best = next[k]
-    }
-    if (matched[0] === 0 && ts < o.startBefore) {
-      next[0] = { start: ts, times: [ts], breakdown }
-      this.best ??= next[0]
-    }
-    this.attempts = next
+    if (ts !== this.groupTs) this.flush()
+    this.groupTs = ts
+    this.group.push({ matched, breakdown })
   }
 
   outcome(): ActorOutcome {
+    this.flush()
     return outcomeOf(this.best)
+  }
+
+  private flush(): void {
+    const { group, groupTs: ts, o } = this
+    if (!group.length) return
+    this.group = []
+    const strict = o.order === 'strict'
+    const units: [step: number, event: number][] = []
+    group.forEach((e, j) => {
+      if (!e.matched.length) units.push([-1, j])
+      for (const k of e.matched) units.push([k, j])
+    })
+    units.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    const cands: Candidate[][] = Array.from(this.levels, (a) =>
+      a ? [{ attempt: a, used: [] }] : [],
+    )
+    for (const [k, j] of units) {
+      if (this.stopped) break
+      if (k === -1) {
+        if (strict && this.started) this.stopped = true
+      } else if (k === 0) {
+        if (strict && cands[1]?.length) this.stopped = true
+        else if (ts < o.startBefore) {
+          const attempt = { start: ts, times: [ts], breakdown: group[j].breakdown }
+          cands[0].push({ attempt, used: [j] })
+          this.started = true
+          this.best ??= attempt
+        }
+      } else if (!cands[k - 1].length) {
+        if (strict && this.started) this.stopped = true
+      } else {
+        for (const c of [...cands[k - 1]]) {
+          if (ts - c.attempt.start > o.windowMs || c.used.includes(j)) continue
+          const attempt = {
+            start: c.attempt.start,
+            times: [...c.attempt.times, ts],
+            breakdown: c.attempt.breakdown ?? group[j].breakdown,
+          }
+          cands[k].push({ attempt, used: [...c.used, j] })
+          if (k + 1 > (this.best?.times.length ?? 0)) this.best = attempt
+        }
+      }
+    }
+    // Between groups the latest start dominates: it has the most window left.
+    this.levels = cands.map((cs) =>
+      cs.reduce<Attempt | undefined>(
+        (a, c) => (!a || c.attempt.start >= a.start ? c.attempt : a),
+        undefined,
+      ),
+    )
   }
 }
 

@@ -50,6 +50,14 @@ export function stepLabel(s: FunnelStep): string {
   return [s.type, ...[...what, ...rest].filter(Boolean)].join(' ')
 }
 
+/**
+ * The steps the event scan narrows by. `strict` (ClickHouse `strict_order`) must see the events
+ * of the steps' types that match no step, since they end a funnel, so it narrows by type only.
+ */
+export function scanSteps(steps: FunnelStep[], order: FunnelOrder): FunnelStep[] {
+  return order === 'strict' ? steps.map((s) => ({ type: s.type })) : steps
+}
+
 export type FunnelOptions = {
   windowMs: number
   order: FunnelOrder
@@ -59,7 +67,10 @@ export type FunnelOptions = {
   startBefore: number
 }
 
-/** Feeds events in time order to one funnel per actor; events without the actor's id are skipped. */
+/**
+ * Feeds events in time order to one funnel per actor; events without the actor's id are skipped.
+ * `strict` needs every event of the steps' types (see `scanSteps`), the others only the matches.
+ */
 export class FunnelCounter {
   private actors = new Map<string, ReturnType<typeof actorFunnel>>()
 
@@ -72,8 +83,9 @@ export class FunnelCounter {
     const actor = this.o.by === 'user' ? e.uid : e.sid
     if (!actor) return
     const matched = matchedSteps(this.steps, e)
-    if (!matched.length) return
     let funnel = this.actors.get(actor)
+    // In `strict`, an event of a step type matching no step may end a started funnel.
+    if (!matched.length && !(funnel && this.o.order === 'strict')) return
     if (!funnel) {
       funnel = actorFunnel({ ...this.o, steps: this.steps.length })
       this.actors.set(actor, funnel)

@@ -9,6 +9,7 @@ import {
   WINDOW_PATTERN,
   funnelBreakdown,
   funnelSteps,
+  scanSteps,
   windowMs,
 } from '../../analysis/funnel'
 import { AnalysisQuerySchema, toRange } from '../../analysis/period'
@@ -80,7 +81,7 @@ const funnel = new Hono<AppEnv>().post(
       c.env.DB,
       {
         siteId: c.req.param('site')!,
-        steps: body.steps,
+        steps: scanSteps(body.steps, body.order),
         from: range.from,
         to: range.to + window, // attempts started in the period may finish after it
         tier: q.tier,
