@@ -18,14 +18,17 @@ import { bundleTracker, compressedSizes } from '../tracker/build'
 const PEERS: { name: string; pkg: string; file: string }[] = [
   { name: 'plausible', pkg: '@plausible-analytics/tracker', file: 'plausible.js' },
   { name: 'counterscale', pkg: '@counterscale/tracker', file: 'dist/loader/tracker.js' },
-  { name: 'posthog-js', pkg: 'posthog-js', file: 'dist/array.js' },
 ]
 /**
- * umami publishes its whole server app to npm (Next.js, Prisma, 50-odd dependencies whose
- * install downloads Prisma engines), with the tracker only as unbuilt source. Installing it is
- * not sane; `npm pack` fetches the tarball alone, and the source is minified like the rest.
+ * Peers fetched on demand with `npm pack` (the tarball alone, no dependencies, not in `npm ci`):
+ * posthog-js is ~55 MB installed with its dependencies, for one file; umami publishes its whole
+ * server app (Next.js, Prisma, 50-odd dependencies) with the tracker only as unbuilt source.
+ * Each file is minified like the rest. Offline, the row says "not fetched".
  */
-const UMAMI = { pkg: 'umami@2.10.0', file: 'package/src/tracker/index.js' }
+const PACKED: { name: string; pkg: string; file: string }[] = [
+  { name: 'posthog-js', pkg: 'posthog-js@1.449.2', file: 'package/dist/array.js' },
+  { name: 'umami', pkg: 'umami@2.10.0', file: 'package/src/tracker/index.js' },
+]
 
 const fmt = (s: { raw: number; gzip: number; brotli: number }) =>
   `${s.raw} B raw, ${s.gzip} B gzip, ${s.brotli} B brotli`
@@ -41,16 +44,16 @@ function installed(pkg: string): { version: string; dir: string } {
   return { version: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version, dir }
 }
 
-function umamiSource(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-umami-'))
+function packedSource(peer: { pkg: string; file: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-peer-'))
   try {
-    const tgz = execFileSync('npm', ['pack', UMAMI.pkg, '--silent', '--pack-destination', dir], {
+    const tgz = execFileSync('npm', ['pack', peer.pkg, '--silent', '--pack-destination', dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 60_000,
     }).trim()
-    execFileSync('tar', ['-xzf', join(dir, tgz), '-C', dir, UMAMI.file])
-    return readFileSync(join(dir, UMAMI.file), 'utf8')
+    execFileSync('tar', ['-xzf', join(dir, tgz), '-C', dir, peer.file])
+    return readFileSync(join(dir, peer.file), 'utf8')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -109,13 +112,13 @@ export async function benchTracker(): Promise<Record<string, string>> {
       rows[`${peer.name}: ${peer.pkg}`] = `not measured: ${(e as Error).message.split('\n')[0]}`
     }
   }
-  try {
-    rows[`umami: ${UMAMI.pkg} ${UMAMI.file.replace('package/', '')} (npm pack)`] = fmt(
-      await minifiedSizes(umamiSource()),
-    )
-  } catch (e) {
-    rows[`umami: ${UMAMI.pkg}`] =
-      `not measured (its npm package is the whole server app; npm pack failed: ${(e as Error).message.split('\n')[0]})`
+  for (const peer of PACKED) {
+    const label = `${peer.name}: ${peer.pkg} ${peer.file.replace('package/', '')} (npm pack)`
+    try {
+      rows[label] = fmt(await minifiedSizes(packedSource(peer)))
+    } catch (e) {
+      rows[label] = `not fetched (npm pack failed: ${(e as Error).message.split('\n')[0]})`
+    }
   }
   const times = await mainThreadMs(code)
   const median = times[Math.floor(times.length / 2)]
