@@ -3,9 +3,10 @@
  * the local D1 migrations, creates the demo bank with a month of data if the database is
  * empty, then runs `wrangler dev` and prints the dashboard link, the keys and the snippet.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { applyLocalMigrations } from './apply-migrations'
 import { build } from './build'
 import { createDemoSite, DEMO_KEYS_FILE, type DemoKeys } from './demo/site'
 import { RECEIVER_PORT, startReceiver } from './webhook-receiver'
@@ -42,10 +43,7 @@ if (missing.length) {
 }
 
 step('Applying D1 migrations (local)')
-execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local'], {
-  stdio: 'inherit',
-  env: { ...env, CI: 'true' },
-})
+applyLocalMigrations(WRANGLER, env)
 
 let keys: DemoKeys | undefined = existsSync(DEMO_KEYS_FILE)
   ? JSON.parse(readFileSync(DEMO_KEYS_FILE, 'utf8'))
