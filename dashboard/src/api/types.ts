@@ -68,3 +68,7 @@ export type DeliveriesResponse = Ok<SiteApi['alerts']['deliveries']['$get']>
 export type Delivery = DeliveriesResponse['deliveries'][number]
 /** A test message or a redelivery, sent now. */
 export type DeliveryResponse = Ok<SiteApi['alerts']['test']['$post']>
+
+/** Amounts in the site currency, rates fractions 0–1, null where there is no data (§7.9). */
+export type RevenueResponse = Ok<SiteApi['revenue']['$get']>
+export type RevenueLeversResponse = Ok<SiteApi['revenue']['recommendations']['$get']>

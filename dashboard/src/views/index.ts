@@ -21,6 +21,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'retention', label: 'Retention', load: () => import('./retention') },
   { id: 'dropoffs', label: 'Drop-offs', load: () => import('./dropoffs') },
   { id: 'opportunities', label: 'Opportunities', load: () => import('./opportunities') },
+  { id: 'revenue', label: 'Revenue', load: () => import('./revenue') },
   { id: 'performance', label: 'Performance', load: () => import('./performance') },
   { id: 'alerts', label: 'Alerts', load: () => import('./alerts') },
 ]
