@@ -19,6 +19,7 @@ import events from './routes/events'
 import dashboard from './routes/insights/dashboard'
 import dropoffs from './routes/insights/dropoffs'
 import featureValue from './routes/insights/feature-value'
+import forecast from './routes/insights/forecast'
 import funnel from './routes/insights/funnel'
 import historicalImport from './routes/import'
 import journeys from './routes/insights/journeys'
@@ -58,6 +59,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/performance', performance)
   .route('/v1/sites/:site/revenue/recommendations', revenueRecommendations)
   .route('/v1/sites/:site/revenue', revenue)
+  .route('/v1/sites/:site/forecast', forecast)
   .route('/v1/sites/:site/alerts', alerts)
   .route('/v1/sites/:site/webhook', webhook)
   .route('/v1/sites/:site/audit', audit)

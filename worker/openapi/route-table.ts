@@ -10,6 +10,7 @@ import { FunnelBodySchema, FunnelQuerySchema } from '../routes/insights/funnel'
 import { QuerySchema as DashboardQuery } from '../routes/insights/dashboard'
 import { QuerySchema as DropoffsQuery } from '../routes/insights/dropoffs'
 import { QuerySchema as FeatureValueQuery } from '../routes/insights/feature-value'
+import { ForecastQuerySchema } from '../routes/insights/forecast'
 import { JourneysQuerySchema } from '../routes/insights/journeys'
 import { QuerySchema as LiveQuery } from '../routes/insights/live'
 import { QuerySchema as OpportunitiesQuery } from '../routes/insights/opportunities'
@@ -332,7 +333,7 @@ export const ROUTES: RouteSpec[] = [
     'journeys',
     'Journey stages, transitions, conversion points and drop-offs (DESIGN §7.4)',
     JourneysQuerySchema,
-    '`{range, journey, journeys, success_rate, stages, transitions, conversion_points, dropoffs, truncated, computed_at}`',
+    '`{range, journey, journeys, success_rate, stages, flow, transitions, conversion_points, dropoffs, truncated, computed_at}`',
     { description: STORED },
   ),
   insight(
@@ -387,6 +388,25 @@ export const ROUTES: RouteSpec[] = [
         'churn more than those whose never did) or `tier_churn` (a paid tier churns more than the ' +
         'others); `monthly_value` is in the site currency per 30 days. Each compares groups ' +
         'across the site, so tier, device and feature filters are a 400. ' +
+        STORED,
+    },
+  ),
+  insight(
+    'forecast',
+    'Revenue and MRR forecasts with intervals; when institutions cross their thresholds (DESIGN §7.10)',
+    ForecastQuerySchema,
+    '`{as_of, horizon, trend_days, currency, filters, min_sample, revenue, mrr, institutions: [{institution, attempts, metrics: [{metric, status, threshold, trend_value, slope_per_day, warning, critical}]}], institutions_truncated, heading_for_threshold: [{institution, metric, level, in_days, date, in_days_80}], computed_at}`',
+    {
+      description:
+        "`revenue` (charged − refunded per day) and `mrr` (at each day's end) over the last year " +
+        'up to `as_of`, the last whole UTC day: `method` damped_holt, or holt_winters (weekly) ' +
+        'from 56 days of history; `forecast: [{day, mean, lo80, hi80, lo95, hi95}]` for ' +
+        '`horizon` days; `holdout: {holdout_days, mase, naive_mase, coverage_80, coverage_95}` ' +
+        'from a fit without the last days. Too little history: `status: insufficient_data` with ' +
+        'a `reason`. Per institution and metric, a line through the last `trend_days` days: ' +
+        '`warning`/`critical` is `crosses` (with `date`, `in_days` and the 80% interval ' +
+        '`in_days_80`), `already_past`, `not_heading_there` or `beyond_horizon`. docs/models.md has the ' +
+        'methods and their limits. ' +
         STORED,
     },
   ),
