@@ -31,6 +31,9 @@ import revenue from './routes/insights/revenue'
 import revenueRecommendations from './routes/insights/revenue-recommendations'
 import workflows from './routes/insights/workflows'
 import keys from './routes/keys'
+import atRisk from './routes/predict/at-risk'
+import churnModel from './routes/predict/model-card'
+import userInsights from './routes/predict/user-insights'
 import reference from './routes/reference'
 import siteConfig from './routes/site-config'
 import webhook from './routes/webhook'
@@ -64,6 +67,9 @@ export const app = new Hono<AppEnv>()
   .route('/v1/sites/:site/webhook', webhook)
   .route('/v1/sites/:site/audit', audit)
   .route('/v1/sites/:site/export', exporter)
+  .route('/v1/sites/:site/models/churn', churnModel)
+  .route('/v1/sites/:site/users/at-risk', atRisk)
+  .route('/v1/sites/:site/users', userInsights)
   .route('/v1/sites/:site/users', users)
   .route('/v1/sites/:site/import', historicalImport)
   .route('/demo', demo)

@@ -3,7 +3,7 @@
  * delivered (ingest/outbox.ts), rebuild dirty rollup days, evaluate alert rules and send
  * the webhooks they made, the retention purge (events older than each site's `retention_days`,
  * in bounded slices, and the rollup days that hold them; audit rows past
- * `audit_retention_days`), preparing overviews, and expiring
+ * `audit_retention_days`), preparing overviews, training one site's churn model, and expiring
  * stored answers, dead letters and old deliveries. Each job has a share of the queries one
  * invocation may run, so a run stays far inside D1's limit.
  */
@@ -22,11 +22,20 @@ import { purgeRollupsBefore } from './rollups/insights'
 import { purgePerfBefore } from './rollups/perf'
 import { parseConfig } from './db/sites'
 import { EVENT_TYPES } from './schemas'
+import { trainDueModel } from './predict/retrain'
 
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
 /** Shares of D1's 1,000 queries an invocation (each statement of a batch counts). */
-const QUERIES = { outbox: 50, rebuild: 400, alerts: 200, deliveries: 100, purge: 100, prepare: 100 }
+const QUERIES = {
+  outbox: 50,
+  rebuild: 340,
+  alerts: 200,
+  deliveries: 100,
+  purge: 100,
+  prepare: 100,
+  predict: 60, // one site's churn model (predict/retrain.ts)
+}
 /** Naming every type lets the delete walk the (site_id, type, ts) index instead of the table. */
 const TYPES_SQL = EVENT_TYPES.map((t) => `'${t}'`).join(', ')
 
@@ -37,6 +46,8 @@ export type JobsRun = {
   webhook_messages: number
   webhook_attempts: number
   purged_events: number
+  /** The site whose churn model this run trained, and how it went; null if none was due. */
+  churn_model: { site_id: string; status: string; reason: string | null; scored: number } | null
 }
 
 /** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
@@ -62,6 +73,9 @@ export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
     const purged_events = await purgeExpiredEvents(env.DB, now, { left: QUERIES.purge })
     const sites = [...new Set(rebuilt.map((d) => d.site_id))]
     await prepareOverviews(env.DB, sites, { left: QUERIES.prepare })
+    const churn_model = await trainDueModel(env.DB, now, { left: QUERIES.predict }).catch(
+      (err) => (console.error('churn model not trained:', String(err)), null),
+    )
     return {
       outbox_drained,
       rebuilt_days: rebuilt.length,
@@ -69,6 +83,7 @@ export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
       webhook_messages: alerts.messages,
       webhook_attempts: attempts,
       purged_events,
+      churn_model,
     }
   } finally {
     // Whatever failed above, stored answers, dead letters and old deliveries still expire.

@@ -28,6 +28,7 @@ export function userSections(siteId: string, uid: string): Section[] {
     table('user_first_seen', ['uid']),
     table('connection_users', ['institution']),
     table('user_aliases', ['anon_id']),
+    table('churn_scores', ['uid']),
   ]
 }
 

@@ -24,6 +24,7 @@ import { AuditQuerySchema } from '../routes/compliance/audit'
 import { ExportQuerySchema } from '../routes/compliance/export'
 import { UidSchema, UserExportQuerySchema } from '../routes/compliance/users'
 import { ImportBodySchema } from '../routes/import'
+import { AtRiskQuerySchema } from '../routes/predict/at-risk'
 import {
   BatchSchema,
   CreateKeySchema,
@@ -410,6 +411,53 @@ export const ROUTES: RouteSpec[] = [
         STORED,
     },
   ),
+  {
+    method: 'get',
+    path: `${SITE}/models/churn`,
+    tag: 'Insights',
+    summary: "The churn model's card (DESIGN §7.10)",
+    description:
+      'Trained by cron from rollups on a time split: fitted at one cut, judged on the next ' +
+      'window it never saw (`holdout`); the served model is the same procedure one window ' +
+      'later. `coefficients` are on the standardised scale, named, with the mean and sd of ' +
+      'each feature. Fewer than 200 users or 20 churners: `status: insufficient_data` with a ' +
+      '`reason`, and no user gets a probability. docs/models.md has the features, the ' +
+      'retrain rule and the limits.',
+    auth: READ,
+    status: 200,
+    returns:
+      '`{status, reason, trained_at, next_training_after, cut_day, horizon_days, n, churners, base_rate, intercept, coefficients: [{feature, coefficient, mean, sd}], auc, auc_interval, brier, ece, top_decile_lift, hit_rate_at_3, holdout, scored_users}`',
+  },
+  insight(
+    'users/at-risk',
+    'Users by churn probability, with revenue at risk (DESIGN §7.10)',
+    AtRiskQuerySchema,
+    '`{status, reason, trained_at, currency, filters, users: [{uid, churn_probability, risk, engagement, tier, mrr, revenue_at_risk, top_factor: {feature, value, contribution}}], next_cursor}`',
+    {
+      description:
+        'Highest probability first. `risk`: high ≥ 0.5, medium ≥ 0.2, else low. ' +
+        "`revenue_at_risk` = churn_probability × the user's current MRR, in the site currency. " +
+        'Without a trained model `users` is empty and `status` says why.',
+    },
+  ),
+  {
+    method: 'get',
+    path: `${SITE}/users/{uid}/insights`,
+    tag: 'Insights',
+    summary: "One user's engagement, churn risk, factors and recommendations (DESIGN §7.10)",
+    description:
+      'Audited as a user-level read (`user.insights`, the uid as its SHA-256). `factors`: the ' +
+      'three largest contributions coefficient × (value − mean) / sd; `baseline` + their sum + ' +
+      '`other_contribution` = `logit`. `recommendations`: three features the user never used, ' +
+      'by association rules within their tier (support ≥ 1%, n ≥ 30, lift > 1.2) × the ' +
+      "feature's upgrade lift. With no model, probability and risk are null, never a number.",
+    auth: READ,
+    params: { uid: UidSchema },
+    status: 200,
+    returns:
+      '`{uid, status, reason, trained_at, currency, tier, engagement, churn_probability, risk, logit, baseline, factors: [{feature, value, contribution}], other_contribution, mrr, revenue_at_risk, recommendations: [{feature, lift, because, score}], features_used, recent_activity: [{day, events, sessions, features, revenue}]}`',
+    errors: [404],
+  },
   {
     method: 'get',
     path: `${SITE}/alerts`,

@@ -27,7 +27,12 @@ const PER_USER = [
 ]
 
 /** Every rollup and model table that holds a uid, in the order eraseUserFromRollups deletes. */
-export const USER_ROLLUP_TABLES = [...PER_USER, 'user_first_seen', 'connection_users']
+export const USER_ROLLUP_TABLES = [
+  ...PER_USER,
+  'user_first_seen',
+  'connection_users',
+  'churn_scores', // migrations/0016, worker/predict/train.ts
+]
 
 /**
  * For erasing one user (DESIGN §6 `DELETE /v1/sites/:site/users/:uid`): their rows hold a
