@@ -14,7 +14,6 @@ import type {
   WorkflowResponse,
   WorkflowsResponse,
 } from '../../dashboard/src/api/types'
-import { STAGES } from '../../worker/wire-lists'
 import {
   formatCount,
   formatDay,
@@ -27,7 +26,7 @@ import {
   humanize,
   NONE,
 } from '../../dashboard/src/lib/format'
-import { sankeyInput } from '../../dashboard/src/lib/sankey-data'
+import { flowInput } from '../../dashboard/src/lib/sankey-data'
 import { HOSTILE } from './dashboard-data'
 import { rowOf, shot, startDashboard, tableRows, textOf, type Dashboard } from './dashboard-page'
 
@@ -209,9 +208,16 @@ describe('dashboard views', () => {
         formatPercent(c.rate),
       ])
     }
-    const forward = sankeyInput(a.transitions, STAGES).links.length
-    expect(forward).toBeGreaterThan(0)
-    expect(await d.page.locator('svg.sankey path.link').count()).toBe(forward)
+    const bands = flowInput(a.flow, a.stages).links.length
+    expect(bands).toBeGreaterThan(0)
+    expect(await d.page.locator('svg.sankey path.link').count()).toBe(bands)
+    // the Sankey's stages are the table's Reached: the same people (issue 15)
+    const nodes = await d.page.locator('svg.sankey text').allTextContents()
+    expect(nodes).toEqual(
+      a.stages
+        .filter((s) => s.reached > 0)
+        .map((s) => `${humanize(s.stage)} ${formatCount(s.reached)}`),
+    )
     await shot(d.page, 'journeys')
   })
 

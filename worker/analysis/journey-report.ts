@@ -36,6 +36,27 @@ export function stageTable(users: UserJourney[]): JourneyStageResult[] {
   return [...ordered, churn]
 }
 
+/** One band of the Sankey: `users` who went on from `from` to `to` (the next stage, or churn). */
+export type JourneyFlow = { from: Stage; to: Stage; users: number }
+
+/**
+ * How far people got, as a flow over the same people as stageTable: everyone who reached stage
+ * s + 1 (furthest ≥ s + 1) goes on from s to s + 1, and a churned user goes from their furthest
+ * stage to churn. So the flow into s is reached(s), the flow out of s is at most reached(s)
+ * (the rest stopped there), and a stage's node is its reached. Only bands with people.
+ */
+export function stageFlow(users: UserJourney[]): JourneyFlow[] {
+  const flow: JourneyFlow[] = []
+  JOURNEY_STAGES.forEach((from, s) => {
+    const next = JOURNEY_STAGES[s + 1]
+    const on = next ? users.filter((u) => u.furthest > s).length : 0
+    if (on > 0) flow.push({ from, to: next, users: on })
+    const churned = users.filter((u) => u.churned && u.furthest === s).length
+    if (churned > 0) flow.push({ from, to: 'churn', users: churned })
+  })
+  return flow
+}
+
 export type JourneyTransition = { from: Stage; to: Stage; count: number; users: number }
 
 /** Consecutive pairs of distinct stages, most frequent first (at most 8 × 7 pairs). */

@@ -37,7 +37,7 @@ export function Sankey({ input, label }: { input: SankeyInput; label: string }) 
         [width - 1, height - 8],
       ])
     const g = layout({
-      nodes: input.nodes.map((n) => ({ ...n })),
+      nodes: input.nodes.map((n) => ({ name: n.name, fixedValue: n.value })),
       links: input.links.map((l) => ({ ...l })),
     })
     // One column per stage, in stage order (the input's node order), whatever depth

@@ -1,12 +1,14 @@
 /**
- * Journey transitions (DESIGN §7.4) to a Sankey graph. A Sankey must be acyclic, and people
- * do move back (feature_usage → feature_discovery), so moves against the stage order are
- * counted apart and listed beside the chart instead of drawn.
+ * Journeys (DESIGN §7.4) to a Sankey graph. The chart draws `flow`, how far people got: a
+ * stage's node is its `reached` from the stage table (the same people), each band the people
+ * who went on to the next stage or churned. Transitions, moves between consecutive stage
+ * events, can go back (feature_usage → feature_discovery); those are listed beside the chart.
  */
 
 export type Transition = { from: string; to: string; count: number }
 export type SankeyInput = {
-  nodes: { name: string }[]
+  /** `value`, when given, is the node's size, whatever its bands add up to. */
+  nodes: { name: string; value?: number }[]
   links: { source: number; target: number; value: number }[]
   backward: Transition[]
 }
@@ -35,5 +37,24 @@ export function sankeyInput(transitions: Transition[], order: readonly string[])
       value: t.count,
     })),
     backward: backward.sort((a, b) => b.count - a.count),
+  }
+}
+
+export type Flow = { from: string; to: string; users: number }
+export type StageReach = { stage: string; reached: number }
+
+/** The Sankey of how far people got: one node per stage reached, sized by its reach. */
+export function flowInput(flow: Flow[], stages: StageReach[]): SankeyInput {
+  const nodes = stages.filter((s) => s.reached > 0)
+  const index = new Map(nodes.map((s, i) => [s.stage, i]))
+  const links = flow.filter((f) => f.users > 0 && index.has(f.from) && index.has(f.to))
+  return {
+    nodes: nodes.map((s) => ({ name: s.stage, value: s.reached })),
+    links: links.map((f) => ({
+      source: index.get(f.from)!,
+      target: index.get(f.to)!,
+      value: f.users,
+    })),
+    backward: [],
   }
 }

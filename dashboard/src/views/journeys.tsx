@@ -1,6 +1,7 @@
 /**
- * Journeys: how people move through the lifecycle stages — a Sankey of transitions, each
- * stage's reach and conversion, the conversion points, and where journeys stall.
+ * Journeys: how far people got through the lifecycle stages — a Sankey over the same people as
+ * the stage table (a stage's node is its Reached), each stage's reach and conversion, the
+ * moves back between stages, the conversion points, and where journeys stall.
  */
 import { STAGES } from '../../../worker/wire-lists'
 import type { JourneysResponse } from '../api/types'
@@ -11,7 +12,7 @@ import { Empty, Loaded } from '../components/states'
 import { useApi } from '../hooks/use-api'
 import { useSite } from '../hooks/use-site'
 import { formatCount, formatDuration, formatPercent, humanize } from '../lib/format'
-import { sankeyInput } from '../lib/sankey-data'
+import { flowInput, sankeyInput } from '../lib/sankey-data'
 
 export default function Journeys() {
   const { state, query } = useSite()
@@ -37,7 +38,8 @@ export default function Journeys() {
 }
 
 function JourneyReport({ data: d }: { data: JourneysResponse }) {
-  const input = sankeyInput(d.transitions, STAGES)
+  const input = flowInput(d.flow, d.stages)
+  const backward = sankeyInput(d.transitions, STAGES).backward
   const first = d.stages[0]?.reached || 1
   return (
     <>
@@ -59,20 +61,28 @@ function JourneyReport({ data: d }: { data: JourneysResponse }) {
           value={formatCount(d.stages.find((s) => s.stage === 'churn')?.current ?? 0)}
         />
       </div>
-      <Section title="Stage transitions" aside="People moving from one stage to the next">
+      <Section
+        title="How far people got"
+        aside="Each stage: the people who reached it or a later one, as Reached in the table"
+      >
         {input.links.length ? (
-          <Sankey input={input} label="Sankey diagram of moves between journey stages" />
+          <Sankey input={input} label="Sankey diagram of how far people got through the stages" />
         ) : (
-          <Empty>Nobody moved between stages in this period.</Empty>
+          <Empty>Nobody got past the first stage in this period.</Empty>
         )}
-        {input.backward.length > 0 && (
+        <p class="muted small">
+          A band is the people who went on to the next stage (or churned from their furthest); the
+          rest of a stage stopped there. Someone first seen at a later stage counts as having
+          reached the earlier ones, as in the table.
+        </p>
+        {backward.length > 0 && (
           <p class="muted small">
-            Moves back, not drawn:{' '}
-            {input.backward
+            Moves back between stage events, not drawn:{' '}
+            {backward
               .slice(0, 5)
               .map((t) => `${humanize(t.from)} → ${humanize(t.to)} (${formatCount(t.count)})`)
               .join(', ')}
-            {input.backward.length > 5 ? ', …' : ''}
+            {backward.length > 5 ? ', …' : ''}
           </p>
         )}
       </Section>
@@ -83,7 +93,11 @@ function JourneyReport({ data: d }: { data: JourneysResponse }) {
               <thead>
                 <tr>
                   <th scope="col">Stage</th>
-                  <th scope="col" class="num">
+                  <th
+                    scope="col"
+                    class="num"
+                    title="People who stood at this stage or a later one in the period"
+                  >
                     Reached
                   </th>
                   <th scope="col" class="num">

@@ -1,12 +1,14 @@
 /**
  * `GET /v1/sites/:site/journeys` (DESIGN §7.4): stage reach and current distribution, stage
- * conversion, transitions, conversion points, drop-offs and success rate for one journey type.
+ * conversion, how far people got (the Sankey's flow, over the same people as the stages),
+ * transitions, conversion points, drop-offs and success rate for one journey type.
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
 import {
   conversionPoints,
   journeyDropoffs,
+  stageFlow,
   stageTable,
   success,
   transitions,
@@ -79,6 +81,7 @@ async function journeyReport(r: InsightRequest, q: z.infer<typeof JourneysQueryS
     inactive_days: q.inactive_days,
     ...success(users, config.success_stage),
     stages: stageTable(users),
+    flow: stageFlow(users),
     transitions: transitions(users),
     conversion_points: conversionPoints(conversions.rows, users),
     dropoffs: journeyDropoffs(users, stages.lastSeen, asOf, inactiveMs),
