@@ -24,6 +24,13 @@ describe('dashboard filters', () => {
     expect([s.period, s.from, s.to]).toEqual(['custom', '2026-03-04', '2026-03-10'])
   })
 
+  it('has a 12-month preset, for revenue over its months', () => {
+    const year = parseUrlState('/revenue', '?period=365d')
+    expect(year.period).toBe('365d')
+    const s = withPeriod(year, 'custom', '2026-03-10')
+    expect([s.from, s.to]).toEqual(['2025-03-11', '2026-03-10'])
+  })
+
   it('applies a custom range only when both dates are valid and in order', () => {
     expect(withRange(base, '2026-03-01', '2026-03-05')).toMatchObject({
       period: 'custom',

@@ -26,16 +26,19 @@ export type Dashboard = {
   stop: () => Promise<void>
 }
 
-/** `vars`: more Worker variables, e.g. DEV_ALLOW_LOCAL_WEBHOOKS for a local webhook receiver. */
+/**
+ * `vars`: more Worker variables, e.g. DEV_ALLOW_LOCAL_WEBHOOKS for a local webhook receiver;
+ * `seed`: how much of the demo bank to send (seedDemoSite's options, e.g. `historyDays`).
+ */
 export async function startDashboard(
-  opts: { vars?: Record<string, string> } = {},
+  opts: { vars?: Record<string, string>; seed?: Parameters<typeof seedDemoSite>[1] } = {},
 ): Promise<Dashboard> {
   mkdirSync(SHOTS, { recursive: true })
   const worker = await startWorker({ vars: opts.vars })
   let site: SeededSite
   let browser: Browser
   try {
-    site = await seedDemoSite(worker)
+    site = await seedDemoSite(worker, opts.seed)
     browser = await launchChromium()
   } catch (err) {
     await worker.stop()

@@ -100,7 +100,9 @@ export function metricCards(d: RevenueResponse): MetricCard[] {
       hint:
         churn.customer === null
           ? 'no customers at the start and none started'
-          : `gross MRR ${formatPercent(churn.gross_mrr)}, net ${formatPercent(churn.net_mrr)}`,
+          : churn.gross_mrr === null
+            ? 'MRR churn –: no MRR at the start'
+            : `gross MRR ${formatPercent(churn.gross_mrr)}, net ${formatPercent(churn.net_mrr)}`,
       definition:
         "Stripe's: customers who churned / (customers at the start + customers who started). Gross MRR churn: (churn + contraction) / MRR at the start; net subtracts expansion and reactivation. No MRR at the start: gross and net are –.",
     },

@@ -9,6 +9,7 @@ export const PERIOD_LABELS: Record<PeriodPreset | 'custom', string> = {
   '7d': 'Last 7 days',
   '30d': 'Last 30 days',
   '90d': 'Last 90 days',
+  '365d': 'Last 12 months',
   custom: 'Custom range',
 }
 
@@ -23,7 +24,7 @@ export function withPeriod(
     return { ...rest, period }
   }
   if (s.period === 'custom') return s
-  const days = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 }[s.period]
+  const days = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 }[s.period]
   return { ...s, period: 'custom', from: addDays(today, -(days - 1)), to: today }
 }
 

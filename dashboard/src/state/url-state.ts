@@ -4,7 +4,7 @@
  * The API key is never part of it (see session.ts). Pure: no DOM, tested in node.
  */
 
-export const PERIOD_PRESETS = ['24h', '7d', '30d', '90d'] as const
+export const PERIOD_PRESETS = ['24h', '7d', '30d', '90d', '365d'] as const
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number]
 export const DEFAULT_PERIOD: PeriodPreset = '30d'
 export const DEVICE_OPTIONS = ['desktop', 'mobile', 'tablet'] as const

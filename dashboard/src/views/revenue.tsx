@@ -6,6 +6,7 @@
 import { useMemo } from 'preact/hooks'
 import type { RevenueResponse } from '../api/types'
 import { Kpi, Section } from '../components/bits'
+import { Link } from '../components/link'
 import { MrrChart, type MrrMonth } from '../components/mrr-chart'
 import { RevenueLevers } from '../components/revenue-levers'
 import { SortableTable } from '../components/sortable-table'
@@ -23,9 +24,21 @@ import {
 import { heatBackground, heatIsDark } from '../lib/heat'
 import { metricCards } from '../lib/revenue-metrics'
 import { conversionGap, formatPointsInterval } from '../lib/revenue'
+import { withPeriod } from '../state/filters'
+
+const NO_SUBSCRIPTIONS =
+  'No subscriptions in this period. Revenue events come from your backend with an ingest key.'
+
+/** No MRR at any time in the period: free users only, or no revenue events yet. */
+function noSubscriptions(d: RevenueResponse): boolean {
+  return d.mrr_start === 0 && d.months.every((m) => m.mrr === 0 && m.new === 0)
+}
+
+/** Presets too short to show more than a month or two of MRR. */
+const SHORT = new Set(['24h', '7d', '30d'])
 
 export default function Revenue() {
-  const { query } = useSite()
+  const { query, state } = useSite()
   const res = useApi(query, (s, o) => s.api.revenue.$get({ param: s.param, query }, o))
   // The levers compare groups across the site: only the period applies.
   const lq = { period: query.period, from: query.from, to: query.to }
@@ -36,12 +49,24 @@ export default function Revenue() {
     <>
       <div class="page-head">
         <h1>Revenue</h1>
-        <p class="muted">MRR, where it moved, and what would add most to it.</p>
+        <p class="muted">
+          MRR, where it moved, and what would add most to it.
+          {SHORT.has(state.period) && (
+            <>
+              {' '}
+              Months read best over a year:{' '}
+              <Link to={withPeriod(state, '365d')} class="longer-period">
+                the last 12 months
+              </Link>
+              .
+            </>
+          )}
+        </p>
       </div>
       <Loaded
         res={res}
-        isEmpty={(d) => d.mrr === 0 && d.mrr_start === 0 && d.months.every((m) => m.new === 0)}
-        emptyText="No subscriptions in this period. Revenue events come from your backend with an ingest key."
+        isEmpty={(d) => noSubscriptions(d) && d.metrics.upgrade_conversion.n === 0}
+        emptyText={NO_SUBSCRIPTIONS}
       >
         {(d) => <RevenueBody d={d} />}
       </Loaded>
@@ -78,6 +103,7 @@ function RevenueBody({ d }: { d: RevenueResponse }) {
   const change = d.mrr - d.mrr_start
   return (
     <>
+      {noSubscriptions(d) && <p class="muted no-subscriptions">{NO_SUBSCRIPTIONS}</p>}
       <div class="kpis revenue-kpis">
         <Kpi
           label="MRR"
