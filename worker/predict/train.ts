@@ -144,7 +144,7 @@ export async function trainChurnModel(
     }
   }
   const earlyRules = learnRules(
-    [...w1].map(([uid, u]) => ({ tier: u.tier, features: u.features, upgraded: false })),
+    [...w1.values()].map((u) => ({ tier: u.tier, features: u.features, upgraded: false })),
   )
   const hits = hitRateAt3(
     earlyRules,
