@@ -2,8 +2,8 @@
  * A time series chart with uPlot, loaded on first use so it costs nothing on views without a
  * chart. Labels reach uPlot as plain strings, which it sets with textContent.
  */
-import { useEffect, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot'
+import { useUplot } from '../hooks/use-uplot'
 import { formatDateTime, formatDay, formatHour } from '../lib/format'
 
 export type Series = {
@@ -42,88 +42,71 @@ function tickLabel(v: number, granularity: 'day' | 'hour'): string {
 
 export function TimeSeries(props: Props) {
   const { x, series, thresholds, granularity = 'day', height = 220, label, format } = props
-  const box = useRef<HTMLDivElement>(null)
-  const [failed, setFailed] = useState(false)
-
-  useEffect(() => {
-    let plot: uPlot | undefined
-    let observer: ResizeObserver | undefined
-    let cancelled = false
-    const lines = thresholds ?? []
-    const valueOf = format
-      ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v))
-      : undefined
-    Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')])
-      .then(([{ default: UPlot }]) => {
-        const el = box.current
-        if (cancelled || !el) return
-        const opts: uPlot.Options = {
-          width: Math.max(240, el.clientWidth),
-          height,
-          legend: { show: series.length + lines.length > 1 },
-          cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: true } },
-          // Days are UTC days, as everywhere in Stepwise.
-          tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-          axes: [
-            {
-              stroke: '#6b7280',
-              grid: { stroke: '#e5e7eb' },
-              // Whole days (or hours) only, labelled like the rest of the dashboard.
-              incrs: granularity === 'hour' ? HOUR_INCRS : DAY_INCRS,
-              values: (_u, vals) => vals.map((v) => tickLabel(v, granularity)),
-            },
-            {
-              stroke: '#6b7280',
-              grid: { stroke: '#e5e7eb' },
-              // Wide enough for the longest label ("12,000 ms"), never narrower than before.
-              size: (_u, vals) =>
-                Math.max(56, 16 + 7 * Math.max(0, ...(vals ?? []).map((v) => String(v).length))),
-              values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined,
-            },
-          ],
-          series: [
-            {
-              label: granularity === 'hour' ? 'Hour' : 'Day',
-              value: (_u, v) =>
-                v === null
-                  ? '–'
-                  : granularity === 'hour'
-                    ? formatDateTime(v * 1000)
-                    : formatDay(v * 1000),
-            },
-            ...series.map((s, i) => ({
-              label: s.label,
-              stroke: s.color ?? PALETTE[i % PALETTE.length],
-              width: 2,
-              spanGaps: s.spanGaps,
-              points: { show: x.length < 40 },
-              value: valueOf,
-            })),
-            ...lines.map((t) => ({
-              label: t.label,
-              stroke: t.color,
-              width: 1.5,
-              dash: [6, 4],
-              points: { show: false },
-              value: valueOf,
-            })),
-          ],
-        }
-        const data = [x, ...series.map((s) => s.values), ...lines.map((t) => x.map(() => t.value))]
-        plot = new UPlot(opts, data as uPlot.AlignedData, el)
-        observer = new ResizeObserver(() => {
-          if (plot && el.clientWidth) plot.setSize({ width: el.clientWidth, height })
-        })
-        observer.observe(el)
-      })
-      .catch(() => setFailed(true))
-    return () => {
-      cancelled = true
-      observer?.disconnect()
-      plot?.destroy()
-    }
-  }, [x, series, thresholds, granularity, height, format])
+  const { box, failed } = useUplot(
+    (UPlot, el) => {
+      const lines = thresholds ?? []
+      const valueOf = format
+        ? (_u: uPlot, v: number | null) => (v === null ? '–' : format(v))
+        : undefined
+      const opts: uPlot.Options = {
+        width: Math.max(240, el.clientWidth),
+        height,
+        legend: { show: series.length + lines.length > 1 },
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: true } },
+        // Days are UTC days, as everywhere in Stepwise.
+        tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        axes: [
+          {
+            stroke: '#6b7280',
+            grid: { stroke: '#e5e7eb' },
+            // Whole days (or hours) only, labelled like the rest of the dashboard.
+            incrs: granularity === 'hour' ? HOUR_INCRS : DAY_INCRS,
+            values: (_u, vals) => vals.map((v) => tickLabel(v, granularity)),
+          },
+          {
+            stroke: '#6b7280',
+            grid: { stroke: '#e5e7eb' },
+            // Wide enough for the longest label ("12,000 ms"), never narrower than before.
+            size: (_u, vals) =>
+              Math.max(56, 16 + 7 * Math.max(0, ...(vals ?? []).map((v) => String(v).length))),
+            values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined,
+          },
+        ],
+        series: [
+          {
+            label: granularity === 'hour' ? 'Hour' : 'Day',
+            value: (_u, v) =>
+              v === null
+                ? '–'
+                : granularity === 'hour'
+                  ? formatDateTime(v * 1000)
+                  : formatDay(v * 1000),
+          },
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: s.color ?? PALETTE[i % PALETTE.length],
+            width: 2,
+            spanGaps: s.spanGaps,
+            points: { show: x.length < 40 },
+            value: valueOf,
+          })),
+          ...lines.map((t) => ({
+            label: t.label,
+            stroke: t.color,
+            width: 1.5,
+            dash: [6, 4],
+            points: { show: false },
+            value: valueOf,
+          })),
+        ],
+      }
+      const data = [x, ...series.map((s) => s.values), ...lines.map((t) => x.map(() => t.value))]
+      return { opts, data: data as uPlot.AlignedData }
+    },
+    height,
+    [x, series, thresholds, granularity, format],
+  )
 
   if (failed) return <p class="muted">The chart could not be loaded.</p>
   return <div ref={box} class="chart" role="img" aria-label={label} />
