@@ -3,6 +3,7 @@
  * (DESIGN §7.10: high ≥ 0.5, medium ≥ 0.2, else low), the card's numbers, a user's factors.
  * With no model, or an insufficient_data one, every probability and risk is null, never a number.
  */
+import type { Backtest } from '../../analysis/predict/churn-model'
 import type { Factor } from '../../analysis/predict/factors'
 import type { RuleSet } from '../../analysis/predict/recommendation-rules'
 import type { ModelRow, ScoreRow } from '../../db/predict/store'
@@ -24,15 +25,8 @@ export const riskOf = (p: number | null): Risk | null =>
 export const NO_MODEL =
   'no model trained yet: cron trains one per site once its rollups are built (docs/models.md)'
 
-type Metrics = {
-  n: number
-  churners: number
-  base_rate: number
-  auc: number | null
-  auc_interval: [number, number] | null
-  brier: number | null
-  ece: number | null
-  top_decile_lift: number | null
+/** The backtest's numbers, with the cuts it was trained and judged at. */
+type Metrics = Backtest & {
   trained_cut: string
   holdout_cut: string
   hit_rate_at_3: number | null
