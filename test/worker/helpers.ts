@@ -114,3 +114,26 @@ export async function settle(siteId: string): Promise<number> {
   }
   return count
 }
+
+let revenueSeq = 0
+/** A subscription event as a bank's backend sends it (DESIGN §7.9), in USD, with a fresh id. */
+export function revenueEvent(
+  uid: string,
+  ts: number,
+  name: string,
+  tier: string,
+  value: number,
+  interval = 'month',
+) {
+  return {
+    id: `rev-${++revenueSeq}`,
+    type: 'revenue',
+    ts,
+    uid,
+    name,
+    tier,
+    value,
+    currency: 'USD',
+    props: { interval },
+  }
+}

@@ -9,7 +9,7 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { rebuildDay } from '../../../worker/rollups'
 import type { loadForecast } from '../../../worker/routes/insights/forecast'
-import { call, createKey, createSite, type TestSite } from '../helpers'
+import { call, createKey, createSite, revenueEvent, type TestSite } from '../helpers'
 import { DAY, getJson, seed, type Ev } from './seed'
 
 type Forecast = Awaited<ReturnType<typeof loadForecast>>
@@ -21,20 +21,8 @@ const YESTERDAY = new Date(TODAY - DAY).toISOString().slice(0, 10)
 const noon = (back: number) => TODAY - back * DAY + 12 * 3600_000
 const weekday = (ts: number) => new Date(ts).getUTCDay() % 6 !== 0
 
-let seq = 0
-function revenue(uid: string, ts: number, name: string, value: number, tier = 'plus') {
-  return {
-    id: `fc-${++seq}`,
-    type: 'revenue',
-    ts,
-    uid,
-    name,
-    tier,
-    value,
-    currency: 'USD',
-    props: { interval: 'month' },
-  }
-}
+const revenue = (uid: string, ts: number, name: string, value: number, tier = 'plus') =>
+  revenueEvent(uid, ts, name, tier, value)
 
 async function importEvents(site: TestSite, events: unknown[]) {
   for (let i = 0; i < events.length; i += 5000) {

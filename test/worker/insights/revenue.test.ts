@@ -14,7 +14,7 @@ import {
   WINDOW_USES_SQL,
 } from '../../../worker/db/insights/revenue'
 import { REBUILD_REVENUE_DAYS } from '../../../worker/rollups/revenue-days'
-import { call, createKey, createSite, waitForEvents, type TestSite } from '../helpers'
+import { call, createKey, createSite, revenueEvent, waitForEvents, type TestSite } from '../helpers'
 
 const DAY = 86_400_000
 const thisMonth = new Date().toISOString().slice(0, 7)
@@ -24,26 +24,7 @@ const at = (k: number, day: number) =>
   Date.parse(`${month(k)}-${String(day).padStart(2, '0')}T12:00:00Z`)
 
 let seq = 0
-function revenue(
-  uid: string,
-  ts: number,
-  name: string,
-  tier: string,
-  value: number,
-  interval = 'month',
-) {
-  return {
-    id: `rev-${++seq}`,
-    type: 'revenue',
-    ts,
-    uid,
-    name,
-    tier,
-    value,
-    currency: 'USD',
-    props: { interval },
-  }
-}
+const revenue = revenueEvent
 function feature(uid: string, ts: number, name: string) {
   return {
     id: `feat-${++seq}`,
