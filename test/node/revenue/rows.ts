@@ -40,6 +40,8 @@ export function report(
     rows,
     active: new Map(),
     featureUses: new Map(),
+    afterChurnUses: new Map(),
+    firstSeen: new Map(),
     windowUses: [],
     ...more,
   })

@@ -121,7 +121,7 @@ async function leversOf(site: TestSite, read: string, query = PERIOD) {
 const perMonth = (x: number) => Math.round(((x * 30) / DAYS) * 100) / 100
 
 describe('GET /v1/sites/:site/revenue/recommendations', () => {
-  it('ranks the failing bank, the feature that converts and the churning tier by monthly value', async () => {
+  it('ranks the feature that converts, the failing bank and the churning tier by monthly value', async () => {
     const { site, read } = await siteWithStory()
     const body = await leversOf(site, read)
     expect(body.currency).toBe('USD')
@@ -145,17 +145,18 @@ describe('GET /v1/sites/:site/revenue/recommendations', () => {
     })
     expect(bank.monthly_value).toBe(perMonth(299.8 * 0.5))
 
-    // 15/20 users of investment_tracking started paying, 1/20 of the others, at 9.99 each.
+    // 15/20 users of investment_tracking started paying, 1/30 of the others (the 20 who used
+    // budget_tracking and the 10 plus customers free again after cancelling), at 9.99 each.
     const upsell = byKind.get('feature_upsell')!
     expect(upsell.subject).toBe('investment_tracking')
     expect(upsell.evidence).toMatchObject({
       users: 20,
       users_upgraded: 15,
-      non_users: 20,
+      non_users: 30,
       non_users_upgraded: 1,
       mrr_per_upgrade: 9.99,
     })
-    expect(upsell.monthly_value).toBe(perMonth((0.75 - 0.05) * 20 * 9.99))
+    expect(upsell.monthly_value).toBe(perMonth((0.75 - 1 / 30) * 30 * 9.99))
     expect(body.levers.some((l) => l.subject === 'budget_tracking')).toBe(false)
 
     // plus: 20 at the start + 16 new, 10 churned; premium: 20, none churned.
@@ -174,8 +175,8 @@ describe('GET /v1/sites/:site/revenue/recommendations', () => {
     const values = body.levers.map((l) => l.monthly_value)
     expect(values).toEqual([...values].sort((a, b) => b - a))
     expect(body.levers.map((l) => l.kind)).toEqual([
-      'institution_failures',
       'feature_upsell',
+      'institution_failures',
       'tier_churn',
     ])
     for (const l of body.levers) {

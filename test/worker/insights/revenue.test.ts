@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest'
 import type { RevenueResponse } from '../../../worker/analysis/revenue/types'
 import { monthStart } from '../../../worker/analysis/revenue/calendar'
 import {
+  AFTER_CHURN_USE_SQL,
   CARRIED_SQL,
   FEATURE_FIRST_USE_SQL,
+  FIRST_SEEN_SQL,
   REVENUE_ROWS_SQL,
   WINDOW_USES_SQL,
 } from '../../../worker/db/insights/revenue'
@@ -158,6 +160,42 @@ describe('GET /v1/sites/:site/revenue', () => {
     expect(goal.users).toEqual({ n: 2, converted: 1, rate: 0.5 })
   })
 
+  it('converts only users free at some time, counting the features they used while free', async () => {
+    const site = await createSite()
+    const page = (uid: string, ts: number, tier?: string) => ({
+      id: `page-${++seq}`,
+      type: 'page',
+      ts,
+      uid,
+      sid: `${uid}-s`,
+      path: '/',
+      ...(tier ? { tier } : {}),
+    })
+    await importEvents(site, [
+      // cal pays, cancels on the 5th, uses budgets on the 8th while free and comes back.
+      revenue('cal', at(1, 10), 'subscription_started', 'plus', 9.99),
+      revenue('cal', at(3, 5), 'subscription_cancelled', 'free', 0),
+      feature('cal', at(3, 8), 'budget_tracking'),
+      revenue('cal', at(3, 20), 'subscription_started', 'plus', 9.99),
+      // vic visits with no account on the 10th and signs up paying on the 11th: never free.
+      page('vic', at(3, 10)),
+      revenue('vic', at(3, 11), 'subscription_started', 'plus', 9.99),
+      { ...feature('vic', at(3, 12), 'budget_tracking'), tier: 'plus' },
+      // fay uses budgets while free and stays free; gus converts without them.
+      feature('fay', at(3, 3), 'budget_tracking'),
+      page('gus', at(3, 4), 'free'),
+      revenue('gus', at(3, 15), 'subscription_started', 'plus', 9.99),
+    ])
+    await runJobs(site)
+    const read = await createKey(site, 'read')
+    const body = await revenueOf(site, read, `from=${month(3)}-01&to=${month(3)}-28`)
+    const conv = body.metrics.upgrade_conversion
+    expect(conv).toMatchObject({ n: 3, converted: 2 }) // cal, fay, gus
+    const budgets = conv.features.find((f) => f.feature === 'budget_tracking')!
+    expect(budgets.users).toEqual({ n: 2, converted: 1, rate: 0.5 }) // cal, fay
+    expect(budgets.non_users).toEqual({ n: 1, converted: 1, rate: 1 }) // gus
+  })
+
   it('keeps only the users of a filter, whose movements still add up', async () => {
     const { site, read } = await siteWithHistory()
     const body = await revenueOf(site, read, `${fromTo}&tier=premium`)
@@ -204,6 +242,18 @@ describe('revenue query plans', () => {
       FEATURE_FIRST_USE_SQL,
       ['s', '2026-01-01', '2026-02-01'],
       /rollup_feature_days USING (COVERING INDEX \w+|PRIMARY KEY) \(site_id=\?/,
+    ],
+    [
+      'feature use after a churn',
+      AFTER_CHURN_USE_SQL,
+      ['s', '2026-01-01', '2026-02-01'],
+      /SEARCH f USING COVERING INDEX rollup_feature_days_user \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
+    ],
+    [
+      'first seen',
+      FIRST_SEEN_SQL,
+      ['s', '2026-01-01', '2026-02-01'],
+      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_uid \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
     ],
     [
       'window uses',

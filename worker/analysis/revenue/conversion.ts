@@ -2,53 +2,43 @@
  * Upgrade conversion, free → paid within the period (DESIGN §7.9), overall and for the users
  * against the non-users of each feature.
  *
- * Candidates: users active in the period or who started paying in it, without MRR when it
- * began. Converted: a `new` or `reactivation` movement in the period. A candidate is a user of
- * the feature when they used it in the period — a converted one on or before the day they
- * converted, so a feature met only after paying does not count toward its conversion.
- * difference = rate(users) − rate(non-users) with Newcombe's 95% interval; lift = the ratio.
+ * Candidates: the users at risk of converting — free at some time in the period (at-risk.ts),
+ * each from the first day they were. Converted: a `new` or `reactivation` movement on or after
+ * that day. A candidate is a user of the feature when they used it while free: on a day from
+ * the start of their risk to the day they converted (to the period's end if they did not), so
+ * a feature met only after paying does not count toward its conversion, and a paid signup
+ * counts in neither group. difference = rate(users) − rate(non-users) with Newcombe's 95%
+ * interval; lift = the ratio.
  */
 import { rate } from '../numbers'
+import { atRiskUsers, type AtRiskInput } from './at-risk'
 import { fraction } from './calendar'
 import { newcombeInterval } from './newcombe'
-import { mrrBefore, type UserHistory } from './timeline'
 import type { ConversionGroup, FeatureConversion, UpgradeConversion } from './types'
 
 /** Each feature's users in the period, with the first day they used it. */
 export type FeatureFirstUse = Map<string, Map<string, string>>
 
-export function upgradeConversion(
-  users: Map<string, UserHistory>,
-  active: Iterable<string>,
-  uses: FeatureFirstUse,
-  from: string,
-  to: string,
-): UpgradeConversion {
-  /** Candidate → the day they converted, or null. */
-  const candidates = new Map<string, string | null>()
-  const consider = (uid: string) => {
-    if (candidates.has(uid)) return
-    const h = users.get(uid)
-    if (h && mrrBefore(h, from) > 0) return
-    const start = h?.changes.find(
-      (c) =>
-        c.day >= from && c.day <= to && (c.movement === 'new' || c.movement === 'reactivation'),
-    )
-    candidates.set(uid, start?.day ?? null)
-  }
-  for (const uid of active) consider(uid)
-  for (const uid of users.keys())
-    if (users.get(uid)!.changes.some((c) => c.day >= from)) consider(uid)
+export type ConversionInput = AtRiskInput & {
+  /** Each feature's users in the period and the first day they used it. */
+  featureUses: FeatureFirstUse
+  /** The same, counting only days on or after the user's first churn (MRR to 0) in it. */
+  afterChurnUses: FeatureFirstUse
+}
 
-  const converted = [...candidates.values()].filter((d) => d !== null).length
-  const features: FeatureConversion[] = [...uses]
+export function upgradeConversion(input: ConversionInput): UpgradeConversion {
+  const candidates = atRiskUsers(input)
+  let converted = 0
+  for (const c of candidates.values()) if (c.converted !== null) converted++
+  const features: FeatureConversion[] = [...input.featureUses]
     .map(([feature, firstUse]) => {
+      const afterChurn = input.afterChurnUses.get(feature)
       const u = { n: 0, converted: 0 }
-      for (const [uid, day] of candidates) {
-        const first = firstUse.get(uid)
-        if (first === undefined || (day !== null && first > day)) continue
+      for (const [uid, c] of candidates) {
+        const used = c.after_churn ? afterChurn?.get(uid) : firstUse.get(uid)
+        if (used === undefined || used < c.from || used > (c.converted ?? input.to)) continue
         u.n++
-        if (day !== null) u.converted++
+        if (c.converted !== null) u.converted++
       }
       const non = { n: candidates.size - u.n, converted: converted - u.converted }
       return featureConversion(feature, u, non)

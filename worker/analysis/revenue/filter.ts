@@ -5,6 +5,7 @@
  * day of it, or they were active in it (tier of their events); in `device` when they were
  * active on it in the period; in `feature` when they used it in the period.
  */
+import type { FeatureFirstUse } from './conversion'
 import type { RevenueInput } from './index'
 
 /** Users whose subscription tier was `tier` at the start of `from` or on a day up to `to`. */
@@ -29,9 +30,13 @@ export function onlyUsers(input: RevenueInput, keep: ReadonlySet<string>): Reven
     carried: input.carried.filter((c) => has(c.uid)),
     rows: input.rows.filter((r) => has(r.uid)),
     active: new Map([...input.active].map(([m, set]) => [m, new Set([...set].filter(has))])),
-    featureUses: new Map(
-      [...input.featureUses].map(([f, users]) => [f, new Map([...users].filter(([u]) => has(u)))]),
-    ),
+    featureUses: usesOf(input.featureUses, has),
+    afterChurnUses: usesOf(input.afterChurnUses, has),
+    firstSeen: new Map([...input.firstSeen].filter(([u]) => has(u))),
     windowUses: input.windowUses.filter((u) => has(u.uid)),
   }
+}
+
+function usesOf(uses: FeatureFirstUse, has: (uid: string) => boolean): FeatureFirstUse {
+  return new Map([...uses].map(([f, users]) => [f, new Map([...users].filter(([u]) => has(u)))]))
 }

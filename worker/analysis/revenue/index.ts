@@ -38,6 +38,10 @@ export type RevenueInput = {
   active: Map<string, Set<string>>
   /** Each feature's users in the period and the first day they used it. */
   featureUses: FeatureFirstUse
+  /** The same from each user's first churn in the period (at-risk.ts). */
+  afterChurnUses: FeatureFirstUse
+  /** Users first seen (first active day) in the period → that day. */
+  firstSeen: Map<string, string>
   /** Features used in the window before each upgrade of the period. */
   windowUses: WindowUse[]
 }
@@ -99,7 +103,7 @@ export function revenueReport(input: RevenueInput): RevenueReport {
         mrr: units(total.mrr),
         quick_ratio: fraction(quickRatio(total)),
       },
-      upgrade_conversion: upgradeConversion(users, allActive, input.featureUses, from, to),
+      upgrade_conversion: upgradeConversion({ ...input, users, active: allActive }),
       feature_revenue: featureRevenue(histories, input.windowUses, from, to),
     },
   }

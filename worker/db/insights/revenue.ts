@@ -41,6 +41,39 @@ FROM (
 GROUP BY feature`
 
 /**
+ * FEATURE_FIRST_USE_SQL from the day each user's MRR first fell to 0 in ?2–?3 (a churn): what a
+ * customer used once free again (analysis/revenue/at-risk.ts). CROSS JOIN keeps the few
+ * churned users the outer loop, each read through their (site_id, uid, day) slice.
+ */
+export const AFTER_CHURN_USE_SQL = `SELECT feature, json_group_array(json_array(uid, first_day)) AS users
+FROM (
+  SELECT f.feature, f.uid, min(f.day) AS first_day
+  FROM (
+    SELECT uid, min(day) AS churn_day FROM rollup_revenue_days
+    WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND mrr_cents = 0
+    GROUP BY uid
+  ) c
+  CROSS JOIN rollup_feature_days f INDEXED BY rollup_feature_days_user
+  WHERE f.site_id = ?1 AND f.uid = c.uid AND f.day >= c.churn_day AND f.day <= ?3
+    AND f.uses + f.starts > 0
+  GROUP BY f.feature, f.uid
+)
+GROUP BY feature`
+
+/**
+ * Users first seen in ?2–?3 (user_first_seen), with the first day from then on that their events
+ * carried a tier — the day they had an account: a visit before signing up carries none — or,
+ * for a site that sends no tier, their first active day (analysis/revenue/at-risk.ts).
+ */
+export const FIRST_SEEN_SQL = `SELECT json_group_array(json_array(s.uid, coalesce((
+    SELECT min(d.day) FROM rollup_user_days d INDEXED BY rollup_user_days_uid
+    WHERE d.site_id = ?1 AND d.uid = s.uid AND d.day >= s.first_day AND d.day <= ?3
+      AND d.events > 0 AND d.tier <> 'unknown'
+  ), s.first_day))) AS users
+FROM user_first_seen s INDEXED BY user_first_seen_day
+WHERE s.site_id = ?1 AND s.first_day >= ?2 AND s.first_day <= ?3`
+
+/**
  * For each day of ?2–?3 on which a user started or upgraded a subscription, the features they
  * used from ?4 days before it to that day, with the first day in that window they used each.
  */
@@ -65,6 +98,8 @@ export type RevenueRows = {
   rows: RevenueDayRow[]
   active: Map<string, Set<string>>
   featureUses: FeatureFirstUse
+  afterChurnUses: FeatureFirstUse
+  firstSeen: Map<string, string>
   windowUses: WindowUse[]
 }
 
@@ -74,11 +109,15 @@ export async function revenueRows(
   siteId: string,
   days: { windowFrom: string; from: string; to: string },
 ): Promise<RevenueRows> {
-  const [carried, rows, active, uses, windowUses] = await db.batch<Record<string, unknown>>([
+  const [carried, rows, active, uses, afterChurn, firstSeen, windowUses] = await db.batch<
+    Record<string, unknown>
+  >([
     db.prepare(CARRIED_SQL).bind(siteId, days.windowFrom),
     db.prepare(REVENUE_ROWS_SQL).bind(siteId, days.windowFrom, days.to),
     db.prepare(ACTIVE_BY_MONTH_SQL).bind(siteId, days.from, days.to),
     db.prepare(FEATURE_FIRST_USE_SQL).bind(siteId, days.from, days.to),
+    db.prepare(AFTER_CHURN_USE_SQL).bind(siteId, days.from, days.to),
+    db.prepare(FIRST_SEEN_SQL).bind(siteId, days.from, days.to),
     db.prepare(WINDOW_USES_SQL).bind(siteId, days.from, days.to, FEATURE_WINDOW_DAYS),
   ])
   return {
@@ -95,14 +134,22 @@ export async function revenueRows(
         new Set(JSON.parse(r.users) as string[]),
       ]),
     ),
-    featureUses: new Map(
-      (uses.results as { feature: string; users: string }[]).map((r) => [
-        r.feature,
-        new Map(JSON.parse(r.users) as [string, string][]),
-      ]),
+    featureUses: byFeature(uses.results),
+    afterChurnUses: byFeature(afterChurn.results),
+    firstSeen: new Map(
+      JSON.parse((firstSeen.results[0]?.users as string | undefined) ?? '[]') as [string, string][],
     ),
     windowUses: windowUses.results as WindowUse[],
   }
+}
+
+function byFeature(results: Record<string, unknown>[]): FeatureFirstUse {
+  return new Map(
+    (results as { feature: string; users: string }[]).map((r) => [
+      r.feature,
+      new Map(JSON.parse(r.users) as [string, string][]),
+    ]),
+  )
 }
 
 /** The users a `tier` and/or `device` filter keeps by their activity in the period. */

@@ -36,7 +36,7 @@ export async function loadRevenueLevers(r: InsightRequest, limit: number) {
   const users = userHistories(rows.carried, rows.rows)
   const active = new Set<string>()
   for (const set of rows.active.values()) for (const uid of set) active.add(uid)
-  const conversion = upgradeConversion(users, active, rows.featureUses, from, to)
+  const conversion = upgradeConversion({ ...rows, users, active, from, to })
   const levers = revenueLevers(
     { from, to, users, conversions: conversion.features, connections },
     {
