@@ -13,6 +13,8 @@ export class BankConnections {
   readonly linked: string[] = []
   /** Connections that failed: users of a flaky bank churn more. */
   failures = 0
+  /** When each failed, so a story can ask about the last days only. */
+  private readonly failedAt: number[] = []
 
   constructor(
     private readonly tl: Timeline,
@@ -36,8 +38,18 @@ export class BankConnections {
       value: latency,
       ...(ok ? {} : { reason: reason ?? this.failureReason() }),
     })
-    if (!ok) this.failures++
+    if (!ok) {
+      this.failures++
+      this.failedAt.push(this.tl.t)
+    }
     return { ok, latency }
+  }
+
+  /** Connections that failed at or after `since` (ms epoch). */
+  failuresSince(since: number): number {
+    let n = 0
+    for (let i = this.failedAt.length - 1; i >= 0 && this.failedAt[i] >= since; i--) n++
+    return n
   }
 
   private failureReason(): string {

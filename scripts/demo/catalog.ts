@@ -114,13 +114,16 @@ export type InstitutionSpec = {
   latencyMs: number
 }
 
-/** Healthy banks succeed ≥ 97%; the unhealthy one is modelled over time in institutionHealth. */
+/**
+ * Healthy banks succeed ≥ 97%; the unhealthy and the drifting one are modelled over time in
+ * institutionHealth.
+ */
 export const INSTITUTIONS: Record<string, InstitutionSpec> = {
-  first_example_bank: { share: 0.2, success: 0.991, latencyMs: 720 },
+  first_example_bank: { share: 0.15, success: 0.991, latencyMs: 720 },
   northwind_credit_union: { share: 0.22, success: 0.83, latencyMs: 2500 },
   summit_trust: { share: 0.12, success: 0.988, latencyMs: 850 },
   pinecrest_savings: { share: 0.1, success: 0.987, latencyMs: 940 },
-  harbor_national: { share: 0.09, success: 0.993, latencyMs: 650 },
+  harbor_national: { share: 0.14, success: 0.993, latencyMs: 650 },
   lakeside_federal_cu: { share: 0.08, success: 0.985, latencyMs: 1100 },
   meridian_bank: { share: 0.07, success: 0.989, latencyMs: 780 },
   bluegate_financial: { share: 0.05, success: 0.986, latencyMs: 1250 },
@@ -141,17 +144,38 @@ export const UNHEALTHY_INSTITUTION = 'northwind_credit_union'
 export const UPGRADE_FEATURE = 'investment_tracking'
 export const CHURN_TIER: Tier = 'plus'
 
+/**
+ * Planted for the forecast (DESIGN §7.10): a healthy bank slowly going wrong. Over the last
+ * DRIFT_DAYS (the forecast's default trend window) its connection success slides from 99.3% to
+ * DRIFT_TO: past warning, still above the 90% critical line at `now`, and its trend crosses
+ * critical within the forecast's horizon, with an 80% interval inside it. Its share of the
+ * links is large enough (≈ 130 attempts a day) for the daily noise not to hide the slope.
+ */
+export const DRIFTING_INSTITUTION = 'harbor_national'
+export const DRIFT_DAYS = 28
+export const DRIFT_TO = 0.925
+
+/** 0 until the last `last` days of the window, then rising linearly to 1 at `now`. */
+function rampIn(dayFrac: number, days: number, last: number): number {
+  return Math.min(1, Math.max(0, (dayFrac * days - (days - last)) / last))
+}
+
 /** 0 until the last 8 days of the window, then rising linearly to 1 at `now`. */
 export function unhealthyDecline(dayFrac: number, days: number): number {
-  return Math.min(1, Math.max(0, (dayFrac * days - (days - 8)) / 8))
+  return rampIn(dayFrac, days, 8)
 }
 
 /**
  * Success chance and median latency of an institution at `dayFrac` (0 = window start, 1 = now).
- * The unhealthy one degrades over the last 8 days: from 83% down to 58%, latency up by half.
+ * The unhealthy one degrades over the last 8 days: from 83% down to 58%, latency up by half;
+ * the drifting one slides over the last DRIFT_DAYS.
  */
 export function institutionHealth(name: string, dayFrac: number, days: number) {
   const spec = INSTITUTIONS[name]
+  if (name === DRIFTING_INSTITUTION) {
+    const drift = rampIn(dayFrac, days, DRIFT_DAYS)
+    return { success: spec.success - (spec.success - DRIFT_TO) * drift, latencyMs: spec.latencyMs }
+  }
   if (name !== UNHEALTHY_INSTITUTION) return { success: spec.success, latencyMs: spec.latencyMs }
   const decline = unhealthyDecline(dayFrac, days)
   return { success: spec.success - 0.25 * decline, latencyMs: spec.latencyMs * (1 + 0.5 * decline) }

@@ -9,7 +9,8 @@
  * features, climb the lifecycle stages, sometimes upgrade, sometimes churn. Existing users'
  * bank consents expire now and then, sending them through account linking again. Ten banks
  * are linked; `northwind_credit_union` is unhealthy (≈ 77% connection success, p95 latency
- * ≈ 9 s, degrading over the last 8 days) while the others succeed ≥ 97%.
+ * ≈ 9 s, degrading over the last 8 days) while the others succeed ≥ 97%, but for
+ * `harbor_national`, sliding from 99.3% to 92.5% over the month, heading for critical.
  *
  * Planted for the insights to find:
  * - account_linking's `verify` step drops ≈ 25% of the runs that reach it (every other step
@@ -17,7 +18,10 @@
  * - investment_tracking is used by half the premium users and rated highest (≈ 4.6), while
  *   plus users rarely find it — and the plus users who do upgrade far more often (upsell);
  * - the revenue signals named in catalog.ts: investment_tracking drives upgrades, plus churns
- *   above premium, northwind_credit_union's failures cost paying customers.
+ *   above premium, northwind_credit_union's failures cost paying customers;
+ * - for the churn model: users whose bank syncs failed lately open the app less and churn up
+ *   to 4× as often (user-story.ts), on top of the low-usage users who drift off;
+ * - for the forecast: harbor_national's connection success trending toward critical.
  *
  * The paid plans launched `historyDays` (default 180) before `now`: from then on the billing
  * system's revenue events tell every subscription — starts, monthly renewals and some yearly

@@ -27,6 +27,8 @@ export type World = {
 
 /** Monthly churn by tier before the user's own story changes it; paid plans: PLAN_CHURN. */
 const MONTHLY_CHURN: Record<Tier, number> = { free: 0.1, ...PLAN_CHURN }
+/** Each connection failure in this many days multiplies the churn hazard (up to 4×). */
+const RECENT_FAILURE_DAYS = 14
 /** Monthly chance a premium user on a monthly plan steps down to plus. */
 const MONTHLY_DOWNGRADE = 0.03
 /** UTC hour weights: the bank's customers are mostly in the Americas. */
@@ -164,6 +166,9 @@ class UserStory {
     // UNHEALTHY_INSTITUTION's failures cost paying users).
     const failures = this.session.banks.failures
     if (paid ? failures >= 2 : failures > 2) monthly *= paid ? 4 : 1.8
+    // Whoever's syncs failed lately gives up on the app far sooner (the churn model's
+    // connection_failures factor).
+    monthly *= 1 + Math.min(3, this.recentFailures(RECENT_FAILURE_DAYS))
     if (f.has('investment_tracking')) monthly *= 0.4
     if (f.has('budget_tracking')) monthly *= 0.7
     return Math.min(0.5, monthly / 30)
@@ -192,7 +197,9 @@ class UserStory {
     // New users are keenest in their first days; users who never linked a bank drift off.
     const keen = profile.existing ? 1 : 1 + Math.exp(-age / 3)
     const flow = this.session.flow
-    const drift = flow === 'unlinked' ? 0.5 : flow === 'active' ? 1 : 0.7
+    // A bank link that keeps failing drives them off too: their activity falls before they go.
+    const failing = this.recentFailures(7) >= 2 ? 0.55 : 1
+    const drift = (flow === 'unlinked' ? 0.5 : flow === 'active' ? 1 : 0.7) * failing
     const n = rng.poisson(profile.activity * keen * drift * (weekend ? 0.75 : 1))
     const starts: number[] = []
     for (let i = 0; i < n; i++) {
@@ -200,6 +207,10 @@ class UserStory {
       if (t >= this.windowStart && t <= this.world.now) starts.push(t)
     }
     return starts.sort((a, b) => a - b)
+  }
+
+  private recentFailures(days: number): number {
+    return this.session.banks.failuresSince(this.tl.t - days * DAY_MS)
   }
 
   /** A time on `day` by the hour weights. */

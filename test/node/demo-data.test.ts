@@ -1,11 +1,21 @@
 /**
  * The demo generator's story, checked from the raw events with plain loops (nothing from
  * scripts/demo or worker/analysis does the counting), so the planted problems are known to
- * be in the data whatever the insights code makes of them.
+ * be in the data whatever the insights code makes of them. One test then hands its counted
+ * daily rows to the forecast's trend code, to see the drifting bank heading for critical.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { demoEventChunks, generateDemo } from '../../scripts/demo/generate'
+import { errorSources } from '../../worker/analysis/performance/error-sources'
+import {
+  headingFor,
+  institutionTrends,
+  type OutcomeDayRow,
+} from '../../worker/analysis/predict/threshold-trends'
+import { daysBefore } from '../../worker/analysis/rollup-days'
+import { threshold } from '../../worker/analysis/thresholds'
 import { checkRevenue } from '../../worker/ingest/revenue'
+import { ForecastQuerySchema } from '../../worker/routes/insights/forecast'
 import {
   DEFAULT_FEATURES,
   EventSchema,
@@ -166,8 +176,72 @@ describe('demo data', () => {
     expect(unhealthy.map(([inst]) => inst)).toEqual(['northwind_credit_union'])
     expect(unhealthy[0][1]).toBeGreaterThan(0.74)
     expect(unhealthy[0][1]).toBeLessThan(0.82)
-    for (const [inst, rate] of success)
-      if (inst !== unhealthy[0][0]) expect(rate).toBeGreaterThan(0.97)
+    // harbor_national drifts over the last four weeks (the next test); still ≥ 95% over 30 days.
+    for (const [inst, rate] of success) {
+      if (inst === unhealthy[0][0]) continue
+      expect(rate).toBeGreaterThan(inst === 'harbor_national' ? 0.95 : 0.97)
+    }
+  })
+
+  it('has harbor_national sliding from 99% toward critical, and /forecast seeing it head there', () => {
+    const harbor = (e: EventRow) => e.institution === 'harbor_national'
+    const first = connectionSuccess((e) => harbor(e) && e.ts < NOW - 26 * DAY).get(
+      'harbor_national',
+    )!
+    const last = connectionSuccess((e) => harbor(e) && e.ts >= NOW - 3 * DAY).get(
+      'harbor_national',
+    )!
+    expect(first).toBeGreaterThan(0.98)
+    expect(last).toBeGreaterThan(0.9)
+    expect(last).toBeLessThan(0.96)
+    // What GET /forecast makes of it with its defaults: the daily rows its rollup would hold
+    // (counted here), through the same trend code.
+    const q = ForecastQuerySchema.parse({})
+    const asOf = new Date(NOW - DAY).toISOString().slice(0, 10)
+    const from = daysBefore(asOf, q.trend_days - 1)
+    const rows = new Map<string, OutcomeDayRow>()
+    for (const e of events) {
+      if (e.type !== 'connection') continue
+      const day = new Date(e.ts).toISOString().slice(0, 10)
+      const key = `${day} ${e.institution}`
+      const row = rows.get(key) ?? {
+        day,
+        institution: e.institution!,
+        kind: 'connection',
+        attempts: 0,
+        completed: 0,
+        failed: 0,
+        abandoned: 0,
+      }
+      row.attempts++
+      if (e.status === 'completed') row.completed++
+      if (e.status === 'failed') row.failed++
+      if (e.status === 'abandoned') row.abandoned++
+      rows.set(key, row)
+    }
+    const { institutions } = institutionTrends(
+      { outcomes: [...rows.values()], reasons: [], latency: [] },
+      {
+        from,
+        asOf,
+        horizon: q.horizon,
+        minSample: config.min_sample,
+        thresholds: (name) => threshold(config, name),
+        sourceOf: errorSources(config.error_sources),
+      },
+    )
+    const heading = headingFor(institutions).filter(
+      (h) => h.metric === 'connection_success_rate' && h.level === 'critical',
+    )
+    expect(heading.map((h) => h.institution)).toEqual(['harbor_national'])
+    const success = institutions
+      .find((i) => i.institution === 'harbor_national')!
+      .metrics.find((m) => m.metric === 'connection_success_rate')!
+    expect(success.status === 'ok' && success.warning.status).toMatch(/^(crosses|already_past)$/)
+    const [early, late] = heading[0].in_days_80
+    expect(early).toBeGreaterThanOrEqual(1)
+    expect(late).not.toBeNull()
+    expect(late!).toBeLessThanOrEqual(q.horizon)
   })
 
   it('has the unhealthy institution slow (p95 > 6 s) and getting worse in the last days', () => {
@@ -179,6 +253,35 @@ describe('demo data', () => {
     const early = connectionSuccess((e) => e.ts < NOW - 10 * DAY).get('northwind_credit_union')!
     const late = connectionSuccess((e) => e.ts >= NOW - 3 * DAY).get('northwind_credit_union')!
     expect(late).toBeLessThan(early - 0.1)
+  })
+
+  it('has users whose bank syncs failed lately churn far more often (the churn model’s signal)', () => {
+    // The model's time split: features in the 10 days before a cut, churned in the 10 after
+    // (a churn stage, or not seen again).
+    const cut = NOW - 10 * DAY
+    const failed = new Map<string, number>()
+    const after = new Set<string>()
+    const left = new Set<string>()
+    for (const e of events) {
+      if (e.type === 'revenue' || !e.uid) continue
+      if (e.ts >= cut) {
+        after.add(e.uid)
+        if (e.type === 'stage' && e.stage === 'churn') left.add(e.uid)
+      } else if (e.type === 'connection' && e.ts >= cut - 10 * DAY) {
+        failed.set(e.uid, (failed.get(e.uid) ?? 0) + (e.status === 'failed' ? 1 : 0))
+      }
+    }
+    const rate = (keep: (n: number) => boolean) => {
+      const uids = [...failed].filter(([, n]) => keep(n)).map(([uid]) => uid)
+      return {
+        n: uids.length,
+        churned: uids.filter((u) => left.has(u) || !after.has(u)).length / uids.length,
+      }
+    }
+    const hit = rate((n) => n >= 2)
+    const fine = rate((n) => n === 0)
+    expect(hit.n).toBeGreaterThan(50)
+    expect(hit.churned).toBeGreaterThan(2 * fine.churned)
   })
 
   it('drops most at account_linking verify, far above any other step', () => {
