@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                   RECEIVER_URL: receiver.url,
                   DNS_RESOLVER_URL: `${receiver.url}/dns-query`,
                   DEV_ALLOW_LOCAL_WEBHOOKS: '1',
+                  // Rollups follow ingest a second later, not 30 s (test/worker/freshness.test.ts).
+                  ROLLUP_REBUILD_DELAY_SECONDS: '1',
                 },
                 // A real limiter with a tiny budget, swapped in where a test needs to hit it.
                 ratelimits: {

@@ -19,18 +19,29 @@ export type IngestMessage = {
   outbox?: string
 }
 
+/**
+ * A message the queue carries besides events: rebuild the day's rollups if it is still dirty,
+ * sent delayed by the write that marked it (worker/rollups/freshness.ts).
+ */
+export type RebuildMessage = { kind: 'rebuild'; site_id: string; day: string }
+
 /** Page and backend events are deduplicated apart: each source has its own id space. */
 export type EventSource = 'client' | 'server'
 
 export type Env = {
   DB: D1Database
   /** Absent in a bare `wrangler dev` setup: ingest then writes straight to D1. */
-  EVENTS?: Queue<IngestMessage>
+  EVENTS?: Queue<IngestMessage | RebuildMessage>
   /**
    * "off" skips the D1 outbox that keeps queued events safe when the queue is not durable (the
    * local one of `wrangler dev`); Cloudflare Queues keep a message once it is sent.
    */
   INGEST_OUTBOX?: string
+  /**
+   * Seconds from the write that marks a day dirty to its rebuild by the consumer (0–50, default
+   * 30): the most an event waits for the rollups, beyond a queue batch (rollups/freshness.ts).
+   */
+  ROLLUP_REBUILD_DELAY_SECONDS?: string
   INGEST_LIMIT?: RateLimit
   API_LIMIT?: RateLimit
   /** Per client address, before any key is looked up (worker/middleware/client-limit.ts). */

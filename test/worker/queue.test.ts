@@ -122,7 +122,8 @@ describe('the queue consumer', () => {
       const ctx = createExecutionContext()
       await worker.queue(batch, env)
       const result = await getQueueResult(batch, ctx)
-      expect(result.ackAll).toBe(true)
+      expect(result.explicitAcks.sort()).toEqual(['m0', 'm1'])
+      expect(result.retryMessages).toEqual([])
     }
     expect(await countEvents(site.id)).toBe(5)
   })

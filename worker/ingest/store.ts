@@ -10,6 +10,7 @@ import { insertEventStatements } from '../db/events'
 import { deleteOutboxStatement, insertOutboxStatement } from '../db/outbox'
 import type { Counts, Env, EventSource, IngestMessage } from '../env'
 import { daysOf, markDirtyStatement } from '../rollups'
+import { REBUILD_QUERIES, scheduleRebuilds } from '../rollups/freshness'
 import type { EventRow } from '../schemas'
 
 /**
@@ -84,7 +85,13 @@ const MESSAGE_MAX_BYTES = 100_000
 export async function dispatch(env: Env, message: IngestMessage): Promise<number | null> {
   if (!message.rows.length && !message.counts) return 0
   const messages = splitBySize(message)
-  if (!env.EVENTS || message.source === 'server') return storeMessages(env.DB, messages)
+  if (!env.EVENTS || message.source === 'server') {
+    const since = Date.now()
+    const stored = await storeMessages(env.DB, messages)
+    // The consumer does this for the queue's messages: the days' rollups follow within a minute.
+    await scheduleRebuilds(env, messages, since, { left: REBUILD_QUERIES })
+    return stored
+  }
   if (env.INGEST_OUTBOX === 'off') {
     await sendToQueue(env.EVENTS, messages)
     return null

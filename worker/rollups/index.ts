@@ -1,7 +1,8 @@
 /**
  * Daily rollups (DESIGN §8): long-period views read these instead of raw events. Each rollup
  * rebuilds one (site, day) from raw events — delete then insert-select, one transaction — so
- * running it twice gives the same rows. The consumer marks days dirty; cron rebuilds them.
+ * running it twice gives the same rows. Ingest marks days dirty; the queue consumer rebuilds
+ * them within a minute (rollups/freshness.ts), and cron rebuilds whatever else is dirty.
  */
 import { bumpDataVersionStatement } from '../db/answers'
 import { utcDay } from '../ingest/store'
@@ -23,14 +24,22 @@ const MAX_DAYS_PER_RUN = 200
 /** Queries a job may still run: D1 counts every statement of a batch toward its 1,000. */
 export type Budget = { left: number }
 
+/**
+ * Marks the day dirty as of now, or keeps the time of the mark already there: the write that
+ * marked it first schedules its rebuild (rollups/freshness.ts). A mark without a time (an
+ * import's, an alias link's) gets one, so that write schedules it.
+ */
 export function markDirtyStatement(db: D1Database, siteId: string, day: string) {
   return db
-    .prepare('INSERT OR IGNORE INTO rollup_dirty (site_id, day) VALUES (?1, ?2)')
-    .bind(siteId, day)
+    .prepare(
+      `INSERT INTO rollup_dirty (site_id, day, marked_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (site_id, day) DO UPDATE SET marked_at = ?3 WHERE marked_at IS NULL`,
+    )
+    .bind(siteId, day, Date.now())
 }
 
 /** One D1 batch: every rollup's rows of the day, the site's data version, the dirty mark. */
-function rebuildStatements(db: D1Database, siteId: string, day: string) {
+export function rebuildStatements(db: D1Database, siteId: string, day: string) {
   const dayStart = Date.parse(`${day}T00:00:00Z`)
   return [
     ...ROLLUPS.flatMap((r) => r.rebuild(db, siteId, dayStart, day)),
