@@ -1,6 +1,6 @@
 /**
  * DESIGN §8: every hot query's plan uses an index (or a rollup's primary key) and never scans
- * `events` or a rollup table from end to end.
+ * `events` or a rollup table from end to end; the forecast's and the churn model's reads too.
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +29,17 @@ import { ROLLED_UP_RUNS_SQL, WORKFLOW_RUNS_SQL } from '../../../worker/db/insigh
 import { REBUILD_CONNECTION_DAYS } from '../../../worker/rollups/connection-days'
 import { REBUILD_FEATURE_DAYS, REBUILD_FEATURE_REASONS } from '../../../worker/rollups/feature-days'
 import { REBUILD_USER_DAYS } from '../../../worker/rollups/user-days'
+import {
+  FIRST_REVENUE_DAY_SQL,
+  LATENCY_DAYS_SQL,
+  OUTCOME_DAYS_SQL,
+  REASON_DAYS_SQL,
+} from '../../../worker/db/insights/forecast'
+import { CARRIED_SQL, REVENUE_ROWS_SQL } from '../../../worker/db/insights/revenue'
+import * as history from '../../../worker/db/predict/history'
+import * as store from '../../../worker/db/predict/store'
+import * as user from '../../../worker/db/predict/user'
+import * as windows from '../../../worker/db/predict/windows'
 import { DELETE_WORKFLOW_RUNS, REBUILD_WORKFLOW_RUNS } from '../../../worker/rollups/workflow-runs'
 
 const days = ['s', '2026-01-01', '2026-01-31']
@@ -63,6 +74,20 @@ const QUERIES: [string, string, unknown[]][] = [
   ['connection users upsert', UPSERT_CONNECTION_USERS, ['s', 0, 9]],
   ['alert window outcomes', WINDOW_OUTCOMES_SQL, ['s', 0, 9]],
   ['alert window latency', WINDOW_LATENCY_SQL, ['s', 0, 9]],
+  // The forecast (db/insights/forecast.ts): the revenue history, then each institution's days.
+  ['forecast first revenue day', FIRST_REVENUE_DAY_SQL, days],
+  ['forecast carried revenue state', CARRIED_SQL, ['s', '2026-01-01']],
+  ['forecast revenue rows', REVENUE_ROWS_SQL, days],
+  ['forecast outcome days', OUTCOME_DAYS_SQL, [...days, null]],
+  ['forecast reason days', REASON_DAYS_SQL, [...days, null]],
+  ['forecast latency days', LATENCY_DAYS_SQL, [...days, null]],
+  // The churn model's training windows (db/predict/windows.ts).
+  ['churn window activity', windows.ACTIVITY_SQL, [...days, '2026-01-16']],
+  ['churn window features', windows.FEATURES_SQL, days],
+  ['churn window runs', windows.RUNS_SQL, days],
+  ['churn window connections', windows.CONNECTIONS_SQL, days],
+  ['churn history subscriptions', history.SUBSCRIPTIONS_SQL, ['s', '2026-01-01']],
+  ['churn history stages', history.CHURN_STAGES_SQL, ['s', 0]],
 ]
 
 /**
@@ -89,6 +114,48 @@ describe('insight query plans', () => {
       )
       expect(reads.length).toBeGreaterThan(0)
       for (const read of reads) expect(read).toMatch(BOUNDED_READ)
+    })
+  }
+})
+
+const atRisk = { siteId: 's', lo: 0.5, hi: 2, limit: 50 }
+const BY_SITE = /^SEARCH \w+ USING .*\((site_id|id)=\?/
+const BY_USER = /^SEARCH \w+ USING .*\(site_id=\? AND uid=\?/
+/**
+ * Reads of the churn model's tables and of one user: each a seek on a primary key or an index,
+ * by site — and by user for one user's rows, never a range of every user's days — and never a
+ * scan. `user_first_seen` and the users' latest MRR are read whole for the site by design, once
+ * per training.
+ */
+const PREDICT_READS: [string, RegExp, string, unknown[]][] = [
+  ['churn site stats', BY_SITE, history.SITE_STATS_SQL, ['s']],
+  ['churn history first seen', BY_SITE, history.FIRST_SEEN_SQL, ['s']],
+  ['churn history MRR', BY_SITE, history.MRR_SQL, ['s']],
+  ['model card', BY_SITE, store.READ_MODEL_SQL, ['s']],
+  ['at-risk page', BY_SITE, ...sqlOf(store.atRiskSql({ ...atRisk, after: null }))],
+  ['at-risk next page', BY_SITE, ...sqlOf(store.atRiskSql({ ...atRisk, after: [0.7, 'u'] }))],
+  [
+    'at-risk page of a tier',
+    BY_SITE,
+    ...sqlOf(store.atRiskSql({ ...atRisk, tier: 'plus', after: null })),
+  ],
+  ['user score', BY_USER, store.READ_SCORE_SQL, ['s', 'u']],
+  ['user recent days', BY_USER, user.RECENT_SQL, ['s', 'u', '2026-01-01']],
+  ['user features used', BY_USER, user.USED_SQL, ['s', 'u']],
+  ['user known', BY_USER, user.KNOWN_SQL, ['s', 'u']],
+]
+
+function sqlOf(q: { sql: string; params: unknown[] }): [string, unknown[]] {
+  return [q.sql, q.params]
+}
+
+describe('prediction query plans', () => {
+  for (const [name, seek, sql, params] of PREDICT_READS) {
+    it(`${name} seeks on a key or an index and scans no table`, async () => {
+      const details = await plan(sql, params)
+      const reads = details.filter((d) => /^(SCAN|SEARCH) /.test(d) && d !== 'SCAN CONSTANT ROW')
+      expect(reads.length).toBeGreaterThan(0)
+      for (const read of reads) expect(read).toMatch(seek)
     })
   }
 })

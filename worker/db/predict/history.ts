@@ -24,19 +24,19 @@ export type History = {
   mrr: Map<string, number>
 }
 
-const FIRST_SEEN_SQL = 'SELECT uid, first_day FROM user_first_seen WHERE site_id = ?1'
+export const FIRST_SEEN_SQL = 'SELECT uid, first_day FROM user_first_seen WHERE site_id = ?1'
 
-const SUBSCRIPTIONS_SQL = `SELECT uid, day, started, cancelled, upgraded FROM rollup_revenue_days
+export const SUBSCRIPTIONS_SQL = `SELECT uid, day, started, cancelled, upgraded FROM rollup_revenue_days
 WHERE site_id = ?1 AND day >= ?2 AND started + cancelled + upgraded > 0 AND uid <> ''
 ORDER BY uid, day`
 
 /** 'YYYY-MM-DD:' is 11 characters, so the cents start at the 12th. */
-const MRR_SQL = `SELECT uid, CAST(substr(max(day || ':' || mrr_cents), 12) AS INTEGER) AS mrr_cents
+export const MRR_SQL = `SELECT uid, CAST(substr(max(day || ':' || mrr_cents), 12) AS INTEGER) AS mrr_cents
 FROM rollup_revenue_days
 WHERE site_id = ?1 AND mrr_cents IS NOT NULL AND uid <> ''
 GROUP BY uid`
 
-const CHURN_STAGES_SQL = `SELECT ${resolvedUid('events')} AS uid,
+export const CHURN_STAGES_SQL = `SELECT ${resolvedUid('events')} AS uid,
   strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day
 FROM events INDEXED BY events_site_type_ts
 WHERE site_id = ?1 AND type = 'stage' AND ts >= ?2 AND stage = 'churn' AND uid IS NOT NULL
@@ -82,17 +82,14 @@ export type SiteStats = {
   data_version: number
 }
 
+export const SITE_STATS_SQL = `SELECT (SELECT min(first_day) FROM user_first_seen WHERE site_id = ?1) AS first_day,
+  (SELECT count(*) FROM user_first_seen WHERE site_id = ?1) AS users,
+  (SELECT data_version FROM sites WHERE id = ?1) AS data_version`
+
 /** One query: how much the site holds, for the horizon and the retrain rule. */
 export async function siteStats(db: D1Database, siteId: string, budget: Budget) {
   budget.left--
-  const row = await db
-    .prepare(
-      `SELECT (SELECT min(first_day) FROM user_first_seen WHERE site_id = ?1) AS first_day,
-         (SELECT count(*) FROM user_first_seen WHERE site_id = ?1) AS users,
-         (SELECT data_version FROM sites WHERE id = ?1) AS data_version`,
-    )
-    .bind(siteId)
-    .first<SiteStats>()
+  const row = await db.prepare(SITE_STATS_SQL).bind(siteId).first<SiteStats>()
   return {
     first_day: row?.first_day ?? null,
     users: row?.users ?? 0,

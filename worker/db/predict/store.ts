@@ -125,8 +125,11 @@ export async function saveModel(
   return scored
 }
 
+export const READ_MODEL_SQL = 'SELECT * FROM churn_models WHERE site_id = ?1'
+export const READ_SCORE_SQL = 'SELECT * FROM churn_scores WHERE site_id = ?1 AND uid = ?2'
+
 export function readModel(db: D1Database, siteId: string) {
-  return db.prepare('SELECT * FROM churn_models WHERE site_id = ?1').bind(siteId).first<ModelRow>()
+  return db.prepare(READ_MODEL_SQL).bind(siteId).first<ModelRow>()
 }
 
 export type ScoreRow = {
@@ -143,10 +146,7 @@ export type ScoreRow = {
 }
 
 export function readScore(db: D1Database, siteId: string, uid: string) {
-  return db
-    .prepare('SELECT * FROM churn_scores WHERE site_id = ?1 AND uid = ?2')
-    .bind(siteId, uid)
-    .first<ScoreRow>()
+  return db.prepare(READ_SCORE_SQL).bind(siteId, uid).first<ScoreRow>()
 }
 
 export type AtRiskQuery = {
@@ -165,26 +165,34 @@ export type AtRiskQuery = {
  * churn_scores_tier_risk with a tier). One more row than asked says there is a next page.
  */
 export async function atRiskPage(db: D1Database, q: AtRiskQuery): Promise<ScoreRow[]> {
-  const where = ['site_id = ?1', 'churn_probability >= ?2', 'churn_probability < ?3']
-  const params: (string | number)[] = [q.siteId, q.lo, q.hi]
+  const { sql, params } = atRiskSql(q)
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params)
+    .all<ScoreRow>()
+  return results
+}
+
+/** The statement of atRiskPage and its parameters. */
+export function atRiskSql(q: AtRiskQuery): { sql: string; params: (string | number)[] } {
+  // A next page's index range starts at the last row's probability, not at the top of the
+  // list (unless that is at or above `hi`: then every row of the range comes after it).
+  const from = q.after && q.after[0] < q.hi ? q.after[0] : null
+  const where = ['site_id = ?1', 'churn_probability >= ?2']
+  where.push(from === null ? 'churn_probability < ?3' : 'churn_probability <= ?3')
+  const params: (string | number)[] = [q.siteId, q.lo, from ?? q.hi]
   if (q.tier !== undefined) {
     params.push(q.tier)
     where.push(`tier = ?${params.length}`)
   }
   if (q.after) {
-    params.push(q.after[0], q.after[1])
-    const p = params.length - 1
-    where.push(`(churn_probability < ?${p} OR (churn_probability = ?${p} AND uid > ?${p + 1}))`)
+    params.push(q.after[1])
+    where.push(`(churn_probability < ?3 OR uid > ?${params.length})`)
   }
   params.push(q.limit + 1)
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM churn_scores INDEXED BY ${q.tier === undefined ? 'churn_scores_risk' : 'churn_scores_tier_risk'}
+  const sql = `SELECT * FROM churn_scores INDEXED BY ${q.tier === undefined ? 'churn_scores_risk' : 'churn_scores_tier_risk'}
        WHERE ${where.join(' AND ')}
        ORDER BY churn_probability DESC, uid
-       LIMIT ?${params.length}`,
-    )
-    .bind(...params)
-    .all<ScoreRow>()
-  return results
+       LIMIT ?${params.length}`
+  return { sql, params }
 }

@@ -12,17 +12,18 @@ export type RecentDay = {
   revenue: number
 }
 
-const RECENT_SQL = `SELECT day, sum(events) AS events, sum(sessions) AS sessions,
+/** By user first: on the day-first primary key the planner would read every user's days. */
+export const RECENT_SQL = `SELECT day, sum(events) AS events, sum(sessions) AS sessions,
   sum(features) AS features, sum(revenue) AS revenue
-FROM rollup_user_days
+FROM rollup_user_days INDEXED BY rollup_user_days_uid
 WHERE site_id = ?1 AND uid = ?2 AND day >= ?3
 GROUP BY day
 ORDER BY day DESC`
 
-const USED_SQL = `SELECT DISTINCT feature FROM rollup_feature_days INDEXED BY rollup_feature_days_user
+export const USED_SQL = `SELECT DISTINCT feature FROM rollup_feature_days INDEXED BY rollup_feature_days_user
 WHERE site_id = ?1 AND uid = ?2 AND uses + starts > 0`
 
-const KNOWN_SQL = `SELECT EXISTS (SELECT 1 FROM user_first_seen WHERE site_id = ?1 AND uid = ?2)
+export const KNOWN_SQL = `SELECT EXISTS (SELECT 1 FROM user_first_seen WHERE site_id = ?1 AND uid = ?2)
   OR EXISTS (SELECT 1 FROM rollup_user_days INDEXED BY rollup_user_days_uid
     WHERE site_id = ?1 AND uid = ?2) AS known`
 

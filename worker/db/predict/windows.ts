@@ -22,7 +22,7 @@ export type UserWindow = {
   connection_failures: number
 }
 
-const ACTIVITY_SQL = `SELECT uid, count(DISTINCT day) AS active_days,
+export const ACTIVITY_SQL = `SELECT uid, count(DISTINCT day) AS active_days,
   count(DISTINCT CASE WHEN day >= ?4 THEN day END) AS recent_days,
   sum(sessions) AS sessions, max(day) AS last_day,
   coalesce(substr(max(CASE WHEN tier <> 'unknown' THEN printf('%015d', last_ts) || tier END), 16),
@@ -31,7 +31,7 @@ FROM rollup_user_days
 WHERE site_id = ?1 AND day >= ?2 AND day < ?3 AND events > 0 AND uid <> ''
 GROUP BY uid`
 
-const FEATURES_SQL = `SELECT uid, json_group_array(DISTINCT feature) AS features
+export const FEATURES_SQL = `SELECT uid, json_group_array(DISTINCT feature) AS features
 FROM rollup_feature_days
 WHERE site_id = ?1 AND day >= ?2 AND day < ?3 AND uses + starts > 0 AND uid <> ''
 GROUP BY uid`
@@ -41,7 +41,7 @@ GROUP BY uid`
  * failed and it never completed (docs/models.md): read from the stored trail
  * `[[ts, step, status, reason], …]`, without the site config's step lists.
  */
-const RUNS_SQL = `SELECT uid, sum(done) AS completed_runs, sum(failed AND NOT done) AS failed_runs
+export const RUNS_SQL = `SELECT uid, sum(done) AS completed_runs, sum(failed AND NOT done) AS failed_runs
 FROM (
   SELECT uid,
     EXISTS (SELECT 1 FROM json_each(trail) j WHERE json_extract(j.value, '$[1]') = 'complete') AS done,
@@ -51,7 +51,7 @@ FROM (
 )
 GROUP BY uid`
 
-const CONNECTIONS_SQL = `SELECT uid, sum(failed) AS failed
+export const CONNECTIONS_SQL = `SELECT uid, sum(failed) AS failed
 FROM rollup_connection_days
 WHERE site_id = ?1 AND day >= ?2 AND day < ?3 AND uid <> ''
 GROUP BY uid
