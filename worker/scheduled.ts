@@ -97,7 +97,10 @@ export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
   }
 }
 
-/** An overview reads about ten times (routes/insights/load.ts), performance eight: a bound. */
+/**
+ * An overview reads about twelve times (routes/insights/load.ts, and MRR's two in
+ * overview-mrr.ts), performance eight: a bound.
+ */
 const PREPARE_QUERIES = 25
 
 /**

@@ -11,6 +11,7 @@ import type {
   LiveResponse,
   OpportunitiesResponse,
   RetentionResponse,
+  RevenueResponse,
   WorkflowResponse,
   WorkflowsResponse,
 } from '../../dashboard/src/api/types'
@@ -55,6 +56,14 @@ describe('dashboard views', () => {
     ]) {
       expect(kpis).toContain(v)
     }
+    // MRR and its change since the period's first day, as /revenue answers them.
+    const revenue = await d.api<RevenueResponse>('/revenue', Q)
+    expect([a.kpis.mrr_start, a.kpis.mrr]).toEqual([revenue.mrr_start, revenue.mrr])
+    const change = a.kpis.mrr_change
+    const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
+    expect(kpis).toContain(
+      `MRR\n${formatMoney(a.kpis.mrr)}\n${sign}${formatMoney(Math.abs(change))} since ${formatDay(a.period.from)}`,
+    )
     const live = await d.api<LiveResponse>('/live')
     expect(await textOf(d.page, '.kpi.live .kpi-value')).toBe(formatCount(live.active_users))
     const titles = await d.page.locator('.opportunity h3').allInnerTexts()

@@ -1,6 +1,7 @@
 /**
- * Overview: the period's KPIs and daily activity, people active right now, the top
- * opportunities, the worst drop-offs and each workflow's completion — one API call plus /live.
+ * Overview: the period's KPIs (MRR and its change among them) and daily activity, people
+ * active right now, the top opportunities, the worst drop-offs and each workflow's completion —
+ * one API call plus /live.
  */
 import { useMemo } from 'preact/hooks'
 import type { DashboardResponse } from '../api/types'
@@ -12,7 +13,14 @@ import { Empty, Loaded } from '../components/states'
 import { TimeSeries } from '../components/time-series'
 import { useApi } from '../hooks/use-api'
 import { useSite } from '../hooks/use-site'
-import { formatCount, formatMoney, formatPercent, formatTime, humanize } from '../lib/format'
+import {
+  formatCount,
+  formatDay,
+  formatMoney,
+  formatPercent,
+  formatTime,
+  humanize,
+} from '../lib/format'
 import { fillDays } from '../lib/series'
 import { switchView } from '../state/url-state'
 
@@ -62,6 +70,19 @@ function LiveKpi() {
   )
 }
 
+/** MRR at the period's end and its change since the period's first day (as /revenue answers). */
+function MrrKpi({ data: d, currency }: { data: DashboardResponse; currency: string }) {
+  const { mrr, mrr_change: change } = d.kpis
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±'
+  return (
+    <Kpi
+      label="MRR"
+      value={formatMoney(mrr, currency)}
+      hint={`${sign}${formatMoney(Math.abs(change), currency)} since ${formatDay(d.period.from)}`}
+    />
+  )
+}
+
 function Dashboard({ data: d }: { data: DashboardResponse }) {
   const { state, config } = useSite()
   const chart = useMemo(() => {
@@ -88,6 +109,7 @@ function Dashboard({ data: d }: { data: DashboardResponse }) {
         <Kpi label="Sessions" value={formatCount(d.kpis.sessions)} />
         <Kpi label="Events" value={formatCount(d.kpis.events)} />
         <Kpi label="Revenue" value={formatMoney(d.kpis.revenue, config.currency)} />
+        <MrrKpi data={d} currency={config.currency} />
         <Kpi label="Workflow completion" value={formatPercent(d.kpis.workflow_completion_rate)} />
         <Kpi label="Bank connections OK" value={formatPercent(d.kpis.connection_success_rate)} />
       </div>

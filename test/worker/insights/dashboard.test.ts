@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createKey, createSite, event, sendBatch, waitForEvents } from '../helpers'
-import { BASE, LINKING, getJson, run, seed, siteWith, type Ev } from './seed'
+import { BASE, DAY, LINKING, getJson, run, seed, siteWith, type Ev } from './seed'
 
 describe('GET /v1/sites/:site/dashboard', () => {
   it('sums the period into KPIs and a daily series, with top opportunities and drop-offs', async () => {
@@ -46,6 +46,10 @@ describe('GET /v1/sites/:site/dashboard', () => {
       sessions: 2,
       events: 12,
       revenue: 9.99,
+      // A one-off charge is no subscription: no MRR.
+      mrr_start: 0,
+      mrr: 0,
+      mrr_change: 0,
       workflow_completion_rate: 0.5,
       connection_success_rate: 0.5,
     })
@@ -63,6 +67,61 @@ describe('GET /v1/sites/:site/dashboard', () => {
       },
     ])
     expect(body.top_opportunities.length).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('the overview MRR', () => {
+  const sub = (
+    uid: string,
+    days: number,
+    name: string,
+    tier: string,
+    value: number,
+    year = false,
+  ) =>
+    ({
+      type: 'revenue',
+      ts: BASE + days * DAY,
+      uid,
+      name,
+      tier,
+      value,
+      currency: 'USD',
+      props: JSON.stringify({ interval: year ? 'year' : 'month' }),
+    }) as Ev
+
+  /**
+   * Before the period: ann plus 9.99, cy plus yearly 119.88 (9.99 a month), dee plus 9.99. In
+   * it: ann renews, bob starts premium 19.99, cy cancels, dee moves up to premium 19.99.
+   */
+  const HISTORY = [
+    sub('ann', -40, 'subscription_started', 'plus', 9.99),
+    sub('ann', -10, 'subscription_renewed', 'plus', 9.99),
+    sub('cy', -50, 'subscription_started', 'plus', 119.88, true),
+    sub('dee', -45, 'subscription_started', 'plus', 9.99),
+    sub('bob', 0, 'subscription_started', 'premium', 19.99),
+    sub('cy', 1, 'subscription_cancelled', 'free', 0),
+    sub('dee', 2, 'subscription_upgraded', 'premium', 19.99),
+  ]
+
+  it('gives MRR at the start and end of the period and the change, as /revenue does', async () => {
+    const { site, read } = await siteWith()
+    await seed(site, HISTORY)
+    const { kpis } = await getJson(`/v1/sites/${site.id}/dashboard`, read)
+    // 29.97 (ann, cy, dee) → 49.97 (ann 9.99, bob 19.99, dee 19.99).
+    expect(kpis).toMatchObject({ mrr_start: 29.97, mrr: 49.97, mrr_change: 20 })
+    const revenue = await getJson(`/v1/sites/${site.id}/revenue`, read)
+    expect([revenue.mrr_start, revenue.mrr]).toEqual([kpis.mrr_start, kpis.mrr])
+  })
+
+  it('keeps the users of a tier filter as /revenue does', async () => {
+    const { site, read } = await siteWith()
+    await seed(site, HISTORY)
+    const { kpis } = await getJson(`/v1/sites/${site.id}/dashboard?tier=premium`, read)
+    // Premium in the period: bob and dee; dee paid 9.99 when it began.
+    expect(kpis).toMatchObject({ mrr_start: 9.99, mrr: 39.98, mrr_change: 29.99 })
+    const revenue = await getJson(`/v1/sites/${site.id}/revenue?tier=premium`, read)
+    expect([revenue.mrr_start, revenue.mrr]).toEqual([kpis.mrr_start, kpis.mrr])
   })
 })
 

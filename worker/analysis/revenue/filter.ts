@@ -9,7 +9,10 @@ import type { FeatureFirstUse } from './conversion'
 import type { RevenueInput } from './index'
 
 /** Users whose subscription tier was `tier` at the start of `from` or on a day up to `to`. */
-export function subscriptionTierUsers(input: RevenueInput, tier: string): Set<string> {
+export function subscriptionTierUsers(
+  input: Pick<RevenueInput, 'carried' | 'rows' | 'from' | 'to'>,
+  tier: string,
+): Set<string> {
   const at = new Map<string, string>(input.carried.map((c) => [c.uid, c.tier]))
   const users = new Set<string>()
   const sorted = [...input.rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))

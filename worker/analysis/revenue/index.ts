@@ -4,7 +4,7 @@
  * queries). Every formula is in the JSDoc of its file and in docs/formulas.md.
  */
 import { featureAdoption, payingUsers } from './adoption'
-import { fraction, monthEnd, monthOf, monthStart, units } from './calendar'
+import { fraction, monthEnd, monthOf, monthStart } from './calendar'
 import { customerChurnRate, grossMrrChurnRate, netMrrChurnRate, quickRatio } from './churn'
 import { observedCohorts, paidCohorts, retentionCohorts } from './cohorts'
 import { upgradeConversion, type FeatureFirstUse } from './conversion'
@@ -17,6 +17,7 @@ import {
   monthAnswer,
   monthsOf,
   movementUnits,
+  mrrChange,
   type MonthCents,
 } from './series'
 import { subscriptionUpgrades } from './upgrades'
@@ -73,9 +74,10 @@ export function revenueReport(input: RevenueInput): RevenueReport {
   const allActive = new Set<string>()
   for (const set of input.active.values()) for (const uid of set) allActive.add(uid)
   const last = months[months.length - 1]
+  const { mrr_start, mrr } = mrrChange(period)
   return {
-    mrr_start: units(period.start_mrr),
-    mrr: units(total.mrr),
+    mrr_start,
+    mrr,
     movements: movementUnits(total),
     months,
     daily: dayPoints(period),
@@ -100,7 +102,7 @@ export function revenueReport(input: RevenueInput): RevenueReport {
       revenue_per_user: {
         arpu: last?.arpu ?? null,
         arppu: last?.arppu ?? null,
-        mrr: units(total.mrr),
+        mrr,
         quick_ratio: fraction(quickRatio(total)),
       },
       upgrade_conversion: upgradeConversion({ ...input, users, active: allActive }),

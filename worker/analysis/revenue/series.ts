@@ -192,3 +192,13 @@ export function monthAnswer(m: MonthCents, activeUsersCount: number): RevenueMon
     quick_ratio: fraction(quickRatio(m)),
   }
 }
+
+/**
+ * MRR when the span began and at its end, with the change, in currency units: the figures of
+ * `/revenue` (`mrr_start`, `mrr`) and of the overview's MRR KPI. The change is taken in cents,
+ * so it is exactly the sum of the span's movements.
+ */
+export function mrrChange(s: Series): { mrr_start: number; mrr: number; mrr_change: number } {
+  const end = s.days.length ? s.days[s.days.length - 1].mrr : s.start_mrr
+  return { mrr_start: units(s.start_mrr), mrr: units(end), mrr_change: units(end - s.start_mrr) }
+}

@@ -86,6 +86,12 @@ WHERE r.site_id = ?1 AND r.day >= ?2 AND r.day <= ?3 AND (r.started > 0 OR r.upg
   AND f.uses + f.starts > 0
 GROUP BY r.day, r.uid, f.feature`
 
+/** Users of feature ?4 in the days ?2–?3 (the `feature` filter where featureUses is not read). */
+export const FEATURE_USERS_SQL = `SELECT json_group_array(DISTINCT uid) AS users
+FROM rollup_feature_days
+WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND feature = ?4 AND uses + starts > 0
+  AND uid <> ''`
+
 /** Users active in tier ?4 (NULL: any) on device ?5 (NULL: any) in the days ?2–?3. */
 export const SEEN_USERS_SQL = `SELECT json_group_array(uid) AS users FROM (
   SELECT DISTINCT uid FROM rollup_user_days
@@ -121,12 +127,7 @@ export async function revenueRows(
     db.prepare(WINDOW_USES_SQL).bind(siteId, days.from, days.to, FEATURE_WINDOW_DAYS),
   ])
   return {
-    carried: (
-      carried.results as { uid: string; state: string; first_paid_day: string | null }[]
-    ).map((r) => {
-      const [mrr_cents, tier] = JSON.parse(r.state) as [number, string]
-      return { uid: r.uid, tier, mrr_cents, first_paid_day: r.first_paid_day }
-    }),
+    carried: carriedStates(carried.results),
     rows: rows.results as RevenueDayRow[],
     active: new Map(
       (active.results as { month: string; users: string }[]).map((r) => [
@@ -141,6 +142,29 @@ export async function revenueRows(
     ),
     windowUses: windowUses.results as WindowUse[],
   }
+}
+
+/**
+ * Only what MRR needs (the overview's KPI): each user's state before `from` and the rows of the
+ * period — two statements.
+ */
+export async function mrrRows(
+  db: D1Database,
+  siteId: string,
+  days: { from: string; to: string },
+): Promise<Pick<RevenueRows, 'carried' | 'rows'>> {
+  const [carried, rows] = await db.batch<Record<string, unknown>>([
+    db.prepare(CARRIED_SQL).bind(siteId, days.from),
+    db.prepare(REVENUE_ROWS_SQL).bind(siteId, days.from, days.to),
+  ])
+  return { carried: carriedStates(carried.results), rows: rows.results as RevenueDayRow[] }
+}
+
+function carriedStates(results: Record<string, unknown>[]): CarriedState[] {
+  return (results as { uid: string; state: string; first_paid_day: string | null }[]).map((r) => {
+    const [mrr_cents, tier] = JSON.parse(r.state) as [number, string]
+    return { uid: r.uid, tier, mrr_cents, first_paid_day: r.first_paid_day }
+  })
 }
 
 function byFeature(results: Record<string, unknown>[]): FeatureFirstUse {
@@ -162,6 +186,19 @@ export async function seenUsers(
   const row = await db
     .prepare(SEEN_USERS_SQL)
     .bind(siteId, days.from, days.to, f.tier ?? null, f.device ?? null)
+    .first<{ users: string }>()
+  return new Set(JSON.parse(row?.users ?? '[]') as string[])
+}
+
+export async function featureUsers(
+  db: D1Database,
+  siteId: string,
+  days: { from: string; to: string },
+  feature: string,
+): Promise<Set<string>> {
+  const row = await db
+    .prepare(FEATURE_USERS_SQL)
+    .bind(siteId, days.from, days.to, feature)
     .first<{ users: string }>()
   return new Set(JSON.parse(row?.users ?? '[]') as string[])
 }

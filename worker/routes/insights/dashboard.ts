@@ -1,7 +1,7 @@
 /**
  * `GET /v1/sites/:site/dashboard`: what the overview page shows, in one call — the period's
  * KPIs and daily series, the top opportunities, the worst drop-offs and each workflow's
- * completion.
+ * completion. MRR and its change over the period are `/revenue`'s figures (overview-mrr.ts).
  */
 import { Hono } from 'hono'
 import { AnalysisQuerySchema } from '../../analysis/period'
@@ -14,6 +14,7 @@ import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { validQuery } from '../../middleware/valid'
 import { loadOpportunities, type InsightRequest } from './load'
+import { overviewMrr } from './overview-mrr'
 import {
   insightRequest,
   insightRequestFor,
@@ -47,9 +48,10 @@ export async function prepareOverview(db: D1Database, siteId: string, now: numbe
 }
 
 async function overview(r: InsightRequest) {
-  const [act, found] = await Promise.all([
+  const [act, found, mrr] = await Promise.all([
     activity(r.db, r.siteId, rollupDays(r.range), r.filters),
     loadOpportunities(r),
+    overviewMrr(r),
   ])
   const workflows = found.dropoffs.workflows.map(({ def, runs }) => ({
     name: def.name,
@@ -67,6 +69,7 @@ async function overview(r: InsightRequest) {
       sessions: act.total.sessions,
       events: act.total.events,
       revenue: round(act.total.revenue, 2),
+      ...mrr,
       workflow_completion_rate: round(rate(completed, decided), 4),
       connection_success_rate: round(rate(connected, attempts), 4),
     },

@@ -7,14 +7,15 @@
 import { Hono } from 'hono'
 import { AnalysisQuerySchema, toRange } from '../../analysis/period'
 import { analysisStart, revenueReport, type RevenueInput } from '../../analysis/revenue'
-import { onlyUsers, subscriptionTierUsers } from '../../analysis/revenue/filter'
+import { onlyUsers } from '../../analysis/revenue/filter'
 import type { RevenueResponse } from '../../analysis/revenue/types'
 import { rollupDays } from '../../analysis/rollup-days'
-import { revenueRows, seenUsers } from '../../db/insights/revenue'
+import { revenueRows } from '../../db/insights/revenue'
 import { getConfig } from '../../db/sites'
 import type { AppEnv } from '../../env'
 import { requireRole } from '../../middleware/auth'
 import { validQuery } from '../../middleware/valid'
+import { revenueUsers } from './revenue-users'
 
 export const RevenueQuerySchema = AnalysisQuerySchema
 
@@ -30,18 +31,23 @@ const revenue = new Hono<AppEnv>().get(
     const { from_day: from, to_day: to } = rollupDays(range)
     const windowFrom = analysisStart(from, to)
     const days = { from, to }
-    const [config, rows, tierSeen, deviceSeen] = await Promise.all([
+    const loading = revenueRows(db, siteId, { windowFrom, from, to }).then(
+      (rows): RevenueInput => ({ from, to, windowFrom, ...rows }),
+    )
+    const [config, all, keep] = await Promise.all([
       getConfig(db, siteId),
-      revenueRows(db, siteId, { windowFrom, from, to }),
-      q.tier ? seenUsers(db, siteId, days, { tier: q.tier }) : undefined,
-      q.device ? seenUsers(db, siteId, days, { device: q.device }) : undefined,
+      loading,
+      // The feature filter reads the users of `featureUses`, loaded anyway.
+      revenueUsers(
+        db,
+        siteId,
+        days,
+        q,
+        loading,
+        q.feature ? loading.then((i) => i.featureUses) : undefined,
+      ),
     ])
-    let input: RevenueInput = { from, to, windowFrom, ...rows }
-    const sets: Set<string>[] = []
-    if (tierSeen) sets.push(new Set([...tierSeen, ...subscriptionTierUsers(input, q.tier!)]))
-    if (deviceSeen) sets.push(deviceSeen)
-    if (q.feature) sets.push(new Set(input.featureUses.get(q.feature)?.keys() ?? []))
-    if (sets.length) input = onlyUsers(input, intersection(sets))
+    const input = keep ? onlyUsers(all, keep) : all
     const body: RevenueResponse = {
       period: {
         from: new Date(range.from).toISOString(),
@@ -55,10 +61,5 @@ const revenue = new Hono<AppEnv>().get(
     return c.json(body)
   },
 )
-
-/** The users every filter keeps. */
-function intersection([first, ...rest]: Set<string>[]): Set<string> {
-  return new Set([...first].filter((uid) => rest.every((s) => s.has(uid))))
-}
 
 export default revenue
