@@ -402,24 +402,33 @@ function churnByTier(): Map<string, { base: number; churned: number }> {
   return out
 }
 
-/** Free users of the window: share who start a paid plan, among users and non-users of `f`. */
+/**
+ * Free users of the window (their first event with a tier says free): share who start a paid
+ * plan, among those who used `f` while free — before their first start, if any — and the rest.
+ */
 function upgradeRates(feature: string) {
   const users = { n: 0, up: 0 }
   const others = { n: 0, up: 0 }
   const firstTier = new Map<string, string>()
-  const used = new Set<string>()
-  const upgraded = new Set<string>()
+  const firstUse = new Map<string, number>()
+  const started = new Map<string, number>()
   for (const e of events) {
     if (e.ts < NOW - 30 * DAY || !e.uid) continue
     if (e.tier && e.type !== 'revenue' && !firstTier.has(e.uid)) firstTier.set(e.uid, e.tier)
-    if (e.type === 'feature' && e.feature === feature) used.add(e.uid)
-    if (e.type === 'revenue' && e.name === 'subscription_started') upgraded.add(e.uid)
+    if (e.type === 'feature' && e.feature === feature) {
+      firstUse.set(e.uid, Math.min(e.ts, firstUse.get(e.uid) ?? Infinity))
+    }
+    if (e.type === 'revenue' && e.name === 'subscription_started') {
+      started.set(e.uid, Math.min(e.ts, started.get(e.uid) ?? Infinity))
+    }
   }
   for (const [uid, tier] of firstTier) {
     if (tier !== 'free') continue
-    const side = used.has(uid) ? users : others
+    const use = firstUse.get(uid)
+    const start = started.get(uid)
+    const side = use !== undefined && (start === undefined || use <= start) ? users : others
     side.n++
-    if (upgraded.has(uid)) side.up++
+    if (start !== undefined) side.up++
   }
   return { users: users.up / users.n, others: others.up / others.n, n: users.n }
 }
@@ -492,6 +501,17 @@ describe('demo subscriptions', () => {
     const it = upgradeRates('investment_tracking')
     expect(it.n).toBeGreaterThan(80)
     expect(it.users).toBeGreaterThan(4 * it.others)
+  })
+
+  it('plants no other upgrade effect: no feature used while free holds its users back', () => {
+    // /revenue/recommendations ranks features by this difference (upgrade_conversion): the
+    // driver's lever tops the list only if the rest stay near 0 rather than far below it.
+    for (const f of DEFAULT_FEATURES) {
+      const r = upgradeRates(f)
+      if (f === 'investment_tracking' || r.n < 30) continue
+      expect(r.users - r.others, f).toBeGreaterThan(-0.05)
+      expect(r.users - r.others, f).toBeLessThan(0.07)
+    }
   })
 
   it('has paying customers hit by northwind_credit_union failures cancel more than the rest', () => {
