@@ -10,13 +10,25 @@ import type { SuccessStatusCode } from 'hono/utils/http-status'
 import type { AppType } from '../../../worker/index'
 import type { ErrorBody } from '../../../worker/schemas'
 
+/** What a failure says besides its message, for the retry rule (lib/retry-once.ts) and the note. */
+export type FailureDetail = {
+  /** What failed, e.g. "GET /v1/sites/…/dashboard → 503 Service Unavailable". */
+  what?: string
+  /** A 429's Retry-After, in seconds. */
+  retryAfterS?: number
+  cause?: unknown
+}
+
 export class ApiFailure extends Error {
+  // The console names an error by its class, which the bundle minifies to a letter.
+  override name = 'ApiFailure'
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly detail: FailureDetail = {},
   ) {
-    super(message)
+    super(message, { cause: detail.cause })
   }
 }
 

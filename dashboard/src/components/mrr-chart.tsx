@@ -7,6 +7,7 @@
 import type uPlot from 'uplot'
 import { useUplot } from '../hooks/use-uplot'
 import type { Movement } from '../lib/revenue'
+import { ErrorNote } from './states'
 
 export type MrrMonth = {
   /** Unix seconds of the month's first day, UTC. */
@@ -51,7 +52,7 @@ function monthLabel(t: number): string {
 }
 
 export function MrrChart({ months, label, format, height = 260 }: Props) {
-  const { box, failed } = useUplot(
+  const { box, error, retry } = useUplot(
     (UPlot, el) => {
       const x = months.map((m) => m.t)
       const up = stacked(months, UP, 1)
@@ -132,6 +133,6 @@ export function MrrChart({ months, label, format, height = 260 }: Props) {
     [months, format],
   )
 
-  if (failed) return <p class="muted">The chart could not be loaded.</p>
+  if (error) return <ErrorNote error={error} retry={retry} />
   return <div ref={box} class="chart mrr-chart" role="img" aria-label={label} />
 }

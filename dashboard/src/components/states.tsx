@@ -20,6 +20,7 @@ export function Empty({ children }: { children: ComponentChildren }) {
   )
 }
 
+/** The failure's message, what failed (the request and its status, or the chunk), and a retry. */
 export function ErrorNote({ error, retry }: { error: ApiFailure; retry?: () => void }) {
   return (
     <div class="state state-error" role="alert">
@@ -30,6 +31,7 @@ export function ErrorNote({ error, retry }: { error: ApiFailure; retry?: () => v
           Try again
         </button>
       )}
+      {error.detail.what && <div class="muted state-cause">{error.detail.what}</div>}
     </div>
   )
 }

@@ -5,6 +5,7 @@
 import type uPlot from 'uplot'
 import { useUplot } from '../hooks/use-uplot'
 import { formatDateTime, formatDay, formatHour } from '../lib/format'
+import { ErrorNote } from './states'
 
 export type Series = {
   label: string
@@ -42,7 +43,7 @@ function tickLabel(v: number, granularity: 'day' | 'hour'): string {
 
 export function TimeSeries(props: Props) {
   const { x, series, thresholds, granularity = 'day', height = 220, label, format } = props
-  const { box, failed } = useUplot(
+  const { box, error, retry } = useUplot(
     (UPlot, el) => {
       const lines = thresholds ?? []
       const valueOf = format
@@ -108,6 +109,6 @@ export function TimeSeries(props: Props) {
     [x, series, thresholds, granularity, format],
   )
 
-  if (failed) return <p class="muted">The chart could not be loaded.</p>
+  if (error) return <ErrorNote error={error} retry={retry} />
   return <div ref={box} class="chart" role="img" aria-label={label} />
 }
