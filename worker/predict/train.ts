@@ -2,8 +2,10 @@
  * Training the churn model of one site (DESIGN §7.10, docs/models.md), from rollups only, in a
  * bounded number of queries (about 20 reads and 2 + one per 1.5 MB of scores written).
  *
- * Time split, with T the scoring cut (tomorrow, so today counts) and H the horizon (30 days,
- * or a third of the site's history when that is shorter, at least 7):
+ * Time split, with T the scoring cut and H the horizon (30 days, or a third of the site's
+ * history when that is shorter, at least 7). T is the start of today, so every window is whole
+ * days: with today in, the last window's labels would hold a part-day, and a weekly user whose
+ * day it is, not come yet, would count as churned in the very labels the card is judged on.
  * - backtest: fitted at cut C1 = T − 2H (features [C1 − H, C1), labels [C1, C1 + H)) and
  *   judged at C2 = T − H on users and days it never saw (labels [C2, T)): the card's numbers;
  * - served model: the same procedure one window later, fitted at C2, scores users at T.
@@ -42,7 +44,7 @@ export async function trainChurnModel(
   budget: Budget,
 ): Promise<TrainResult> {
   const stats = await siteStats(db, siteId, budget)
-  const T = addDays(utcDay(now), 1)
+  const T = utcDay(now)
   const span = stats.first_day ? daysBetween(stats.first_day, T) : 0
   const H = Math.min(MAX_HORIZON, Math.floor(span / 3))
   const base = {
