@@ -23,6 +23,7 @@ import { engagementScores } from '../analysis/predict/engagement'
 import { topFactors } from '../analysis/predict/factors'
 import { hitRateAt3, learnRules } from '../analysis/predict/recommendation-rules'
 import { readHistory, siteStats } from '../db/predict/history'
+import { oldestActiveDay } from '../db/predict/oldest-day'
 import { saveModel, type ModelRow, type ScoreTuple } from '../db/predict/store'
 import { readWindow, type UserWindow } from '../db/predict/windows'
 import { utcDay } from '../ingest/store'
@@ -45,7 +46,9 @@ export async function trainChurnModel(
 ): Promise<TrainResult> {
   const stats = await siteStats(db, siteId, budget)
   const T = utcDay(now)
-  const span = stats.first_day ? daysBetween(stats.first_day, T) : 0
+  // The history still held, not the first-seen day, which outlives the retention purge.
+  const first = await oldestActiveDay(db, siteId, budget)
+  const span = first ? daysBetween(first, T) : 0
   const H = Math.min(MAX_HORIZON, Math.floor(span / 3))
   const base = {
     site_id: siteId,

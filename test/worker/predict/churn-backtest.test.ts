@@ -8,7 +8,6 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ModelCard } from '../../../worker/routes/predict/view'
-import { trainChurnModel } from '../../../worker/predict/train'
 import { call } from '../helpers'
 import { getJson } from '../insights/seed'
 import { dayOf, plantedRows, syntheticSite, type Plan, type SyntheticSite } from './churn-site'
@@ -135,24 +134,4 @@ describe('the churn model trained by cron on a synthetic site', () => {
     // Top-decile lift: ~33 users, ~6 churners expected: its sd is about 0.36, 2 is ~2.8 of them.
     expect(card.top_decile_lift!).toBeLessThan(2)
   })
-})
-
-describe('the windows of the churn model', () => {
-  it('holds whole days only: a weekly user whose day is today is not a churner', async () => {
-    // Everyone comes once a week on their own weekday, today's included; a quarter stop.
-    const plan: Plan = { ...PLAN, seed: 9, horizon: 7, users: 280, newcomers: 40, weekly: true }
-    const weekly = await syntheticSite(plan)
-    const result = await trainChurnModel(env.DB, weekly.site.id, Date.now(), { left: 60 })
-    expect(result.status).toBe('ok')
-    const holdout = plantedRows(plan, weekly.users, 2 * plan.horizon)
-    // Only those who stopped churned: with a part of today in the last window, the seventh
-    // whose day is today would count too.
-    expect(holdout.churners.every((u) => u.lastWindow === 1)).toBe(true)
-    expect(await cardOf(weekly)).toMatchObject({
-      horizon_days: 7,
-      cut_day: dayOf(plan, 3 * plan.horizon),
-      n: holdout.population.length,
-      churners: holdout.churners.length,
-    })
-  }, 60_000)
 })

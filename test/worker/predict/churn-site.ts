@@ -217,8 +217,7 @@ function explicitIn(u: PlantedUser, from: number, to: number, until: number) {
  * it and not churned explicitly in them, and which of those churned in the H days after: no
  * active day, or an explicit churn.
  */
-export function plantedRows(p: Plan, users: PlantedUser[], cut: number) {
-  const H = p.horizon
+export function plantedRows(p: Plan, users: PlantedUser[], cut: number, H = p.horizon) {
   const population = users.filter(
     (u) => activeIn(u, cut - H, cut) && !explicitIn(u, cut - H, cut, cut),
   )
