@@ -87,7 +87,8 @@ function hostileEvents(now: number): { device: string; event: Event }[] {
 
 /**
  * Creates a site, gives it the demo config and keys, and sends `days` days of demo events;
- * with `historyDays`, the subscription history before them goes through the import endpoint.
+ * with `historyDays`, the subscription history before them. What is older than the collector
+ * takes goes through the import endpoint.
  */
 export async function seedDemoSite(
   worker: RunningWorker,
@@ -128,16 +129,16 @@ export async function seedDemoSite(
       accepted += ((await res.json()) as { accepted: number }).accepted
     }
   }
+  // Older than the collector takes (7 days): the history, through the admin's import below.
+  const old = (e: { event: Event }) => e.event.ts < now - 6.5 * 86_400_000
   for (const device of Object.keys(UA)) {
-    const events = all.filter((e) => e.device === device && e.event.type !== 'revenue')
+    const events = all.filter((e) => e.device === device && e.event.type !== 'revenue' && !old(e))
     await send(
       events.map((e) => e.event),
       { 'content-type': 'text/plain', origin: ORIGIN, 'user-agent': UA[device] },
       { site: site.pk },
     )
   }
-  // Older than the collector takes (7 days): the history, through the admin's import.
-  const old = (e: { event: Event }) => e.event.ts < now - 6.5 * 86_400_000
   const history = all.filter(old).map((e) => e.event)
   for (let i = 0; i < history.length; i += 5000) {
     const url = `${base}/import`
