@@ -72,3 +72,21 @@ export type DeliveryResponse = Ok<SiteApi['alerts']['test']['$post']>
 /** Amounts in the site currency, rates fractions 0–1, null where there is no data (§7.9). */
 export type RevenueResponse = Ok<SiteApi['revenue']['$get']>
 export type RevenueLeversResponse = Ok<SiteApi['revenue']['recommendations']['$get']>
+
+/**
+ * Predictions (§7.10). Without a trained model (`status: 'insufficient_data'`, with a
+ * `reason`) every number that needs one is null and no user has a probability.
+ */
+export type ChurnModelCard = Ok<SiteApi['models']['churn']['$get']>
+export type AtRiskResponse = Ok<SiteApi['users']['at-risk']['$get']>
+export type AtRiskUser = AtRiskResponse['users'][number]
+export type Risk = NonNullable<AtRiskUser['risk']>
+/** coefficient × (value − mean) on the model's standardised scale, in log-odds. */
+export type ChurnFactor = NonNullable<AtRiskUser['top_factor']>
+export type UserInsightsResponse = Ok<SiteApi['users'][':uid']['insights']['$get']>
+export type ForecastResponse = Ok<SiteApi['forecast']['$get']>
+/** A daily series' history and forecast, or the reason there is none. */
+export type SeriesForecast = ForecastResponse['revenue']
+export type ForecastDay = Extract<SeriesForecast, { status: 'ok' }>['forecast'][number]
+/** One threshold an institution's trend crosses within the horizon, soonest first. */
+export type ThresholdHeading = ForecastResponse['heading_for_threshold'][number]

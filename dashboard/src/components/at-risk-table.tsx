@@ -1,25 +1,15 @@
 /**
  * Users most likely to churn (DESIGN §7.10), in the order the API ranks them: churn
- * probability, risk, engagement, the factor that pushes hardest towards churn, and the revenue
- * at risk. A uid is a button that opens the user's drawer. Paging is the caller's: Previous and
- * Next move `offset` by the page size.
+ * probability, risk, engagement, the factor that moves their prediction most, and the revenue
+ * at risk (probability × their MRR now). A uid is a button that opens the user's drawer. The
+ * columns do not sort: a page is a slice of the API's ranking, sorting it would mislead.
  */
+import type { AtRiskUser, Risk } from '../api/types'
+import { factorLabel, formatContribution } from '../lib/churn-factors'
 import { formatMoney, formatPercent, formatScore, humanize, NONE } from '../lib/format'
-import { formatContribution, type Factor } from '../lib/churn-factors'
-import { StatusBadge } from './status-badge'
 import type { Tone } from '../lib/health'
-
-export type Risk = 'high' | 'medium' | 'low'
-
-export type AtRiskRow = {
-  uid: string
-  tier: string | null
-  churn_probability: number
-  risk: Risk
-  engagement_score: number | null
-  top_factor: Factor | null
-  revenue_at_risk: number | null
-}
+import { SortableTable } from './sortable-table'
+import { StatusBadge } from './status-badge'
 
 const RISK_TONE: Record<Risk, Tone> = { high: 'critical', medium: 'high', low: 'low' }
 
@@ -27,77 +17,85 @@ export function RiskBadge({ risk }: { risk: Risk }) {
   return <StatusBadge tone={RISK_TONE[risk] ?? 'low'}>{humanize(risk)}</StatusBadge>
 }
 
-type Props = {
-  rows: readonly AtRiskRow[]
-  currency: string
-  onOpen: (uid: string) => void
-  page: { offset: number; limit: number; hasMore: boolean }
-  onPage: (offset: number) => void
+export type Pager = {
+  /** The first row's place in the ranking, from 0. */
+  offset: number
+  onPrevious: (() => void) | null
+  onNext: (() => void) | null
 }
 
-export function AtRiskTable({ rows, currency, onOpen, page, onPage }: Props) {
+type Props = {
+  rows: readonly AtRiskUser[]
+  currency: string
+  onOpen: (uid: string) => void
+  pager: Pager
+}
+
+export function AtRiskTable({ rows, currency, onOpen, pager }: Props) {
+  const money = (x: number | null) => formatMoney(x, currency)
   return (
     <div class="at-risk">
-      <div class="table-wrap">
-        <table data-testid="at-risk-table">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Tier</th>
-              <th class="num">Churn probability</th>
-              <th>Risk</th>
-              <th class="num">Engagement</th>
-              <th title="The factor that adds most to this user's churn score (log-odds)">
-                Top factor
-              </th>
-              <th class="num" title="Monthly revenue the user pays now">
-                Revenue at risk
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.uid} data-uid={r.uid}>
-                <td>
-                  <button type="button" class="link-button" onClick={() => onOpen(r.uid)}>
-                    {r.uid}
-                  </button>
-                </td>
-                <td>{r.tier ?? NONE}</td>
-                <td class="num">{formatPercent(r.churn_probability)}</td>
-                <td>
-                  <RiskBadge risk={r.risk} />
-                </td>
-                <td class="num">{formatScore(r.engagement_score)}</td>
-                <td>
-                  {r.top_factor
-                    ? `${humanize(r.top_factor.feature)} (${formatContribution(r.top_factor.contribution)})`
-                    : NONE}
-                </td>
-                <td class="num">{formatMoney(r.revenue_at_risk, currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SortableTable
+        rows={rows}
+        rowKey={(r) => r.uid}
+        defaultSort={{ key: 'rank', desc: false }}
+        caption="Users by churn probability"
+        columns={[
+          {
+            key: 'uid',
+            label: 'User',
+            cell: (r) => (
+              <button type="button" class="link-button" onClick={() => onOpen(r.uid)}>
+                {r.uid}
+              </button>
+            ),
+          },
+          { key: 'tier', label: 'Tier', cell: (r) => r.tier ?? NONE },
+          {
+            key: 'p',
+            label: 'Churn probability',
+            numeric: true,
+            cell: (r) => formatPercent(r.churn_probability),
+          },
+          {
+            key: 'risk',
+            label: 'Risk',
+            cell: (r) => (r.risk ? <RiskBadge risk={r.risk} /> : NONE),
+          },
+          {
+            key: 'engagement',
+            label: 'Engagement',
+            numeric: true,
+            title: 'Engagement score 0–100',
+            cell: (r) => formatScore(r.engagement),
+          },
+          {
+            key: 'factor',
+            label: 'Top factor',
+            title: 'The factor that moves this prediction most, in log-odds',
+            cell: (r) =>
+              r.top_factor
+                ? `${factorLabel(r.top_factor.feature)} ${formatContribution(r.top_factor.contribution)}`
+                : NONE,
+          },
+          { key: 'mrr', label: 'MRR', numeric: true, cell: (r) => money(r.mrr) },
+          {
+            key: 'at_risk',
+            label: 'Revenue at risk',
+            numeric: true,
+            title: 'Churn probability × MRR now, a month',
+            cell: (r) => money(r.revenue_at_risk),
+          },
+        ]}
+      />
       <div class="pager">
-        <button
-          type="button"
-          disabled={page.offset === 0}
-          onClick={() => onPage(Math.max(0, page.offset - page.limit))}
-        >
+        <button type="button" disabled={!pager.onPrevious} onClick={pager.onPrevious ?? undefined}>
           Previous
         </button>
         <span class="muted">
-          {rows.length
-            ? `${page.offset + 1}–${page.offset + rows.length}`
-            : 'No users on this page'}
+          {pager.offset + 1}–{pager.offset + rows.length}
         </span>
-        <button
-          type="button"
-          disabled={!page.hasMore}
-          onClick={() => onPage(page.offset + page.limit)}
-        >
+        <button type="button" disabled={!pager.onNext} onClick={pager.onNext ?? undefined}>
           Next
         </button>
       </div>

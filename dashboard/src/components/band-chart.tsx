@@ -4,12 +4,13 @@
  * the shapes come from lib/band-geometry.ts.
  */
 import { useMemo } from 'preact/hooks'
-import { bandShapes, type BandDay, type HistoryDay } from '../lib/band-geometry'
+import type { ForecastDay } from '../api/types'
+import { bandShapes, type HistoryDay } from '../lib/band-geometry'
 import { formatDay } from '../lib/format'
 
 type Props = {
   history: HistoryDay[]
-  forecast: BandDay[]
+  forecast: ForecastDay[]
   label: string
   format: (v: number) => string
   width?: number
@@ -28,12 +29,7 @@ export function BandChart({ history, forecast, label, format, width = 720, heigh
   const last = forecast.at(-1)?.day ?? history.at(-1)?.day
   return (
     <figure class="band-chart" data-testid="band-chart">
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={label}
-        style={{ width: '100%', height: 'auto', display: 'block' }}
-      >
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <g transform={`translate(${LEFT},0)`}>
           {s.ticks.map((t) => (
             <g key={t.value}>

@@ -1,85 +1,87 @@
 /**
  * One user's prediction (DESIGN §7.10) in a side drawer: engagement 0–100, churn probability
- * and risk, the top three factors as additive contributions (log-odds, so they add up with the
- * intercept to the user's score), three features to recommend with why, and recent activity.
- * Escape or the Close button closes it.
+ * and risk, the top three factors as additive contributions (log-odds: with the baseline and
+ * the other factors they add up to the user's logit), three features to try next with why, and
+ * the user's recent days. Escape or Close closes it; Close takes the focus when it opens.
  */
-import { useEffect } from 'preact/hooks'
-import { factorPhrase, factorShare, formatContribution, type Factor } from '../lib/churn-factors'
-import { formatDateTime, formatPercent, formatScore, humanize, NONE } from '../lib/format'
+import { useEffect, useRef } from 'preact/hooks'
+import type { UserInsightsResponse } from '../api/types'
+import type { ApiResource } from '../hooks/use-api'
+import { factorLabel, factorPhrase, factorShare, formatContribution } from '../lib/churn-factors'
+import {
+  formatCount,
+  formatDay,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatScore,
+  humanize,
+  NONE,
+} from '../lib/format'
+import { formatTimes } from '../lib/model-card'
+import { RiskBadge } from './at-risk-table'
 import { Bar } from './bits'
-import { RiskBadge, type Risk } from './at-risk-table'
+import { Loaded } from './states'
 
-export type UserInsightView = {
-  uid: string
-  engagement_score: number | null
-  /** null when the model card says insufficient_data: no probability, no risk. */
-  churn_probability: number | null
-  risk: Risk | null
-  factors: Factor[]
-  recommendations: { feature: string; why: string }[]
-  recent: { t: number; name: string; detail?: string | null }[]
-}
+const count = (n: number, one: string) => `${formatCount(n)} ${one}${n === 1 ? '' : 's'}`
 
-type Props = { user: UserInsightView; onClose: () => void; now?: number }
+type Props = { uid: string; res: ApiResource<UserInsightsResponse>; onClose: () => void }
 
-export function UserDrawer({ user, onClose, now = Date.now() }: Props) {
+export function UserDrawer({ uid, res, onClose }: Props) {
+  const close = useRef<HTMLButtonElement>(null)
   useEffect(() => {
+    close.current?.focus()
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose()
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [onClose])
-  const factors = user.factors.slice(0, 3)
   return (
-    <div class="drawer" role="dialog" aria-label={`User ${user.uid}`} data-testid="user-drawer">
+    <div class="drawer" role="dialog" aria-label={`User ${uid}`}>
       <header class="drawer-head">
-        <h2>{user.uid}</h2>
-        <button type="button" class="link-button" onClick={onClose}>
+        <h2>{uid}</h2>
+        <button type="button" class="link-button" ref={close} onClick={onClose}>
           Close
         </button>
       </header>
+      <Loaded res={res}>{(u) => <Insights u={u} />}</Loaded>
+    </div>
+  )
+}
+
+function Insights({ u }: { u: UserInsightsResponse }) {
+  return (
+    <>
       <dl class="drawer-facts">
         <div>
           <dt>Engagement</dt>
-          <dd>{formatScore(user.engagement_score)} / 100</dd>
+          <dd>{formatScore(u.engagement)} / 100</dd>
         </div>
         <div>
           <dt>Churn probability</dt>
-          <dd>{formatPercent(user.churn_probability)}</dd>
+          <dd>{formatPercent(u.churn_probability)}</dd>
         </div>
         <div>
           <dt>Risk</dt>
-          <dd>{user.risk ? <RiskBadge risk={user.risk} /> : NONE}</dd>
+          <dd>{u.risk ? <RiskBadge risk={u.risk} /> : NONE}</dd>
+        </div>
+        <div>
+          <dt>Revenue at risk</dt>
+          <dd>{formatMoney(u.revenue_at_risk, u.currency)}</dd>
         </div>
       </dl>
+      {u.churn_probability === null && <p class="muted no-probability">{u.reason}</p>}
       <h3>Why</h3>
-      {factors.length ? (
-        <div class="factors">
-          {factors.map((f) => (
-            <div class="bar-row" key={f.feature} title={factorPhrase(f)}>
-              <span>{humanize(f.feature)}</span>
-              <Bar
-                share={factorShare(f, factors)}
-                tone={f.contribution > 0 ? 'bad' : 'good'}
-                label={factorPhrase(f)}
-              />
-              <span class="num">{formatContribution(f.contribution)}</span>
-            </div>
-          ))}
-        </div>
-      ) : (
-        <p class="muted">No factors: the model has not scored this user.</p>
-      )}
-      <p class="muted">
-        Contributions in log-odds (coefficient × (value − mean)); with the intercept they add up to
-        the user's score.
-      </p>
-      <h3>Recommend</h3>
-      {user.recommendations.length ? (
+      {u.factors.length ? <Factors u={u} /> : <p class="muted">No factors: not scored.</p>}
+      <h3>Try next</h3>
+      {u.recommendations.length ? (
         <ol class="recommendations">
-          {user.recommendations.slice(0, 3).map((r) => (
+          {u.recommendations.map((r) => (
             <li key={r.feature}>
-              <strong>{humanize(r.feature)}</strong> <span class="muted">{r.why}</span>
+              <strong>{humanize(r.feature)}</strong>{' '}
+              <span class="muted">
+                — this tier's users of {humanize(r.because)} use it {formatTimes(r.lift)} as often
+                as the tier overall
+              </span>
             </li>
           ))}
         </ol>
@@ -87,18 +89,47 @@ export function UserDrawer({ user, onClose, now = Date.now() }: Props) {
         <p class="muted">No feature passes the co-usage rules for this user's tier yet.</p>
       )}
       <h3>Recent activity</h3>
-      {user.recent.length ? (
+      {u.recent_activity.length ? (
         <ul class="recent">
-          {user.recent.map((e, i) => (
-            <li key={i}>
-              <span class="muted">{formatDateTime(e.t, now)}</span> {humanize(e.name)}
-              {e.detail ? <span class="muted"> · {e.detail}</span> : null}
+          {u.recent_activity.map((d) => (
+            <li key={d.day}>
+              <span class="muted">{formatDay(d.day)}</span> {count(d.events, 'event')},{' '}
+              {count(d.sessions, 'session')}, {count(d.features, 'feature use')}
+              {d.revenue ? `, ${formatMoney(d.revenue, u.currency)}` : ''}
             </li>
           ))}
         </ul>
       ) : (
-        <p class="muted">No events in the last 30 days.</p>
+        <p class="muted">No events in the last 14 days.</p>
       )}
-    </div>
+    </>
+  )
+}
+
+function Factors({ u }: { u: UserInsightsResponse }) {
+  const shown = u.factors.reduce((s, f) => s + f.contribution, 0)
+  return (
+    <>
+      <div class="factors">
+        {u.factors.map((f) => (
+          <div class="bar-row" key={f.feature} title={factorPhrase(f)}>
+            <span>
+              {factorLabel(f.feature)} <span class="muted">{formatNumber(f.value)}</span>
+            </span>
+            <Bar
+              share={factorShare(f, u.factors)}
+              tone={f.contribution > 0 ? 'bad' : 'good'}
+              label={factorPhrase(f)}
+            />
+            <span class="num">{formatContribution(f.contribution)}</span>
+          </div>
+        ))}
+      </div>
+      <p class="muted factor-sum">
+        Baseline {formatContribution(u.baseline)}, these three {formatContribution(shown)}, the
+        other factors {formatContribution(u.other_contribution)}: logit{' '}
+        {formatContribution(u.logit)}, a churn probability of {formatPercent(u.churn_probability)}.
+      </p>
+    </>
   )
 }

@@ -5,15 +5,9 @@
  * drawn by components/band-chart.tsx.
  */
 
-export type HistoryDay = { day: string; value: number }
-export type BandDay = {
-  day: string
-  mean: number
-  lo80: number
-  hi80: number
-  lo95: number
-  hi95: number
-}
+import type { ForecastDay, SeriesForecast } from '../api/types'
+
+export type HistoryDay = SeriesForecast['history'][number]
 
 export type BandBox = { width: number; height: number; pad: number }
 
@@ -44,7 +38,11 @@ function polygon(upper: [number, number][], lower: [number, number][]): string {
   return `${line([...upper, ...lower.slice().reverse()])} Z`
 }
 
-export function bandShapes(history: HistoryDay[], forecast: BandDay[], box: BandBox): BandShapes {
+export function bandShapes(
+  history: HistoryDay[],
+  forecast: ForecastDay[],
+  box: BandBox,
+): BandShapes {
   const days = [...history.map((h) => dayIndex(h.day)), ...forecast.map((d) => dayIndex(d.day))]
   const values = [
     ...history.map((h) => h.value),
@@ -55,7 +53,7 @@ export function bandShapes(history: HistoryDay[], forecast: BandDay[], box: Band
   const x0 = Math.min(...days)
   const x1 = Math.max(...days)
   // Revenue does not go below zero on screen, whatever a wide interval says.
-  const yMin = Math.min(0, ...values.filter((v) => v >= 0))
+  const yMin = 0
   const rawMax = Math.max(...values)
   const yMax = rawMax > yMin ? rawMax : yMin + 1
   const { width, height, pad } = box

@@ -4,30 +4,14 @@
  * labelled facts. A card that says insufficient_data gives its reason and no number at all, so
  * nobody reads a probability the model could not earn.
  */
+import type { ChurnModelCard } from '../api/types'
 import { formatCount, formatDateTime, formatNumber, formatPercent, NONE } from './format'
-
-export type ModelMetrics = {
-  auc: number | null
-  auc_interval: readonly [number, number] | null
-  brier: number | null
-  ece: number | null
-  top_decile_lift: number | null
-}
-
-export type ModelCardInput =
-  | {
-      status: 'ok'
-      /** Unix milliseconds. */
-      trained_at: number
-      n: number
-      base_rate: number | null
-      metrics: ModelMetrics
-    }
-  | { status: 'insufficient_data'; reason: string; trained_at: number | null; n: number }
 
 export type CardFact = { label: string; value: string; hint: string }
 
-export type CardWords = { headline: string; facts: CardFact[] }
+export type CardWords =
+  | { status: 'ok'; headline: string; basis: string; facts: CardFact[] }
+  | { status: 'insufficient_data'; headline: string; reason: string }
 
 /** 0.823 → "82%": whole percent, as a person would say it. */
 const wholePercent = (x: number) => formatPercent(x, 0)
@@ -46,62 +30,56 @@ export function aucSentence(
   return `Ranks a churner above a stayer ${wholePercent(auc)} of the time${range}.`
 }
 
-export function modelCardWords(card: ModelCardInput, now = Date.now()): CardWords {
+/** A lift or ratio as "4×", "–" when there is none. */
+export const formatTimes = (x: number | null) =>
+  x === null || !Number.isFinite(x) ? NONE : `${formatNumber(x, 1)}×`
+
+export function modelCardWords(card: ChurnModelCard, now = Date.now()): CardWords {
   if (card.status !== 'ok') {
-    return { headline: `No churn predictions yet: ${card.reason}`, facts: [] }
+    return {
+      status: 'insufficient_data',
+      headline: 'No churn predictions yet.',
+      reason: card.reason ?? 'the model has not been trained',
+    }
   }
-  const m = card.metrics
-  const lift = m.top_decile_lift
-  return {
-    headline: aucSentence(m.auc, m.auc_interval),
-    facts: [
-      {
-        label: 'Base rate',
-        value: formatPercent(card.base_rate),
-        hint: 'Share of users who churned in the 30 days after the cut date.',
-      },
-      {
-        label: 'Brier score',
-        value: formatNumber(m.brier, 3),
-        hint: 'Mean squared error of the probabilities on the holdout: 0 is perfect.',
-      },
-      {
-        label: 'Calibration error',
-        value: formatPercent(m.ece),
-        hint: 'ECE: how far predicted probabilities sit from observed churn, on average.',
-      },
-      {
-        label: 'Top-decile lift',
-        value: lift === null || !Number.isFinite(lift) ? NONE : `${formatNumber(lift, 1)}×`,
-        hint: 'Churn among the riskiest 10% over churn among everyone.',
-      },
-      { label: 'Trained', value: formatDateTime(card.trained_at, now), hint: 'Retrained by cron.' },
-      { label: 'Users', value: formatCount(card.n), hint: 'Users the model was trained on.' },
-    ],
-  }
-}
-
-export type CrossingInput = {
-  institution: string
-  metric: string
-  level: 'warning' | 'critical'
-  in_days: number
-  /** The 80% interval of the crossing, in days; the later end null when beyond the horizon. */
-  in_days_80: readonly [number, number | null]
-}
-
-const days = (n: number) => (n === 1 ? '1 day' : `${n} days`)
-
-/** "crosses critical in 3–6 days", "… in 4 days", "… in 3 days or later". */
-export function crossingPhrase(c: CrossingInput): string {
-  const [lo, hi] = c.in_days_80
-  const when =
-    hi === null
-      ? `in ${days(lo)} or later`
-      : lo === hi
-        ? lo === 0
-          ? 'today'
-          : `in ${days(lo)}`
-        : `in ${lo}–${days(hi)}`
-  return `crosses ${c.level} ${when}`
+  const h = card.holdout
+  const basis = h
+    ? `Judged on ${formatCount(h.n)} users it never saw, ${formatCount(h.churners)} of whom churned within ${card.horizon_days} days of ${h.holdout_cut}.`
+    : ''
+  const facts: CardFact[] = [
+    {
+      label: 'Base rate',
+      value: formatPercent(card.base_rate),
+      hint: `Share of the users it was trained on who churned within ${card.horizon_days} days.`,
+    },
+    {
+      label: 'Brier score',
+      value: formatNumber(card.brier, 3),
+      hint: 'Mean squared error of the probabilities on the holdout: 0 is perfect.',
+    },
+    {
+      label: 'Calibration error',
+      value: formatPercent(card.ece),
+      hint: 'ECE: how far predicted probabilities sit from observed churn, on average.',
+    },
+    {
+      label: 'Top-decile lift',
+      value: formatTimes(card.top_decile_lift),
+      hint: 'Churn among the riskiest 10% over churn among everyone.',
+    },
+    {
+      label: 'Recommendation hit rate',
+      value: formatPercent(card.hit_rate_at_3),
+      hint: `Users whose next new feature was among their three recommendations (of ${formatCount(h?.hit_rate_n)}).`,
+    },
+    {
+      label: 'Trained',
+      value: card.trained_at ? formatDateTime(card.trained_at, now) : NONE,
+      hint: card.next_training_after
+        ? `Retrained by cron after ${formatDateTime(card.next_training_after, now)}, or sooner when users grow by a fifth.`
+        : 'Retrained by cron.',
+    },
+    { label: 'Users', value: formatCount(card.n), hint: 'Users the model was trained on.' },
+  ]
+  return { status: 'ok', headline: aucSentence(card.auc, card.auc_interval), basis, facts }
 }

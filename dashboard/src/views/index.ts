@@ -23,6 +23,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'opportunities', label: 'Opportunities', load: () => import('./opportunities') },
   { id: 'revenue', label: 'Revenue', load: () => import('./revenue') },
   { id: 'performance', label: 'Performance', load: () => import('./performance') },
+  { id: 'predictions', label: 'Predictions', load: () => import('./predictions') },
   { id: 'alerts', label: 'Alerts', load: () => import('./alerts') },
 ]
 
