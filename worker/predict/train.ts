@@ -130,11 +130,13 @@ export async function trainChurnModel(
   const common = { horizon: H, signals, firstDay: history.firstDay, levels }
   const train1 = buildDataset({ ...common, cut: C1, window: w0, next: w1 })
   const train2 = buildDataset({ ...common, cut: C2, window: w1, next: w2 })
-  const why =
-    insufficiency(`backtest training at ${C1}`, train1.labels) ??
-    insufficiency(`training at ${C2}`, train2.labels)
-  const churners = train2.labels.reduce((a, y) => a + y, 0)
-  if (why) return insufficient(why, train2.labels.length, churners)
+  const sum = (labels: number[]) => labels.reduce((a, y) => a + y, 0)
+  // Too little data: the card's n and churners are those of the cut its reason names.
+  const tooFew = insufficiency(`backtest training at ${C1}`, train1.labels)
+  if (tooFew) return insufficient(tooFew, train1.labels.length, sum(train1.labels))
+  const churners = sum(train2.labels)
+  const tooFewLater = insufficiency(`training at ${C2}`, train2.labels)
+  if (tooFewLater) return insufficient(tooFewLater, train2.labels.length, churners)
 
   // Backtest: the model of C1 on the window after C2's cut, which it never saw.
   const early = fitChurn(train1.rows, train1.labels)

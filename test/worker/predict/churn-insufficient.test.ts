@@ -79,10 +79,11 @@ describe('the churn model with too little data', () => {
     const rows = plantedRows(BASE, s.users, BASE.horizon)
     expect(rows.population.length).toBeLessThan(200)
     expect(rows.churners.length).toBeGreaterThanOrEqual(20)
-    await expectNoNumbers(
+    const card = await expectNoNumbers(
       s,
       new RegExp(`: ${rows.population.length} users, fewer than the 200 a model needs`),
     )
+    expect(card).toMatchObject({ n: rows.population.length, churners: rows.churners.length })
   }, 60_000)
 
   it('says insufficient_data with the reason when fewer than 20 of them churned', async () => {
@@ -95,7 +96,12 @@ describe('the churn model with too little data', () => {
       s,
       new RegExp(`: ${rows.churners.length} churners, fewer than the 20 a model needs`),
     )
-    expect(card.n).toBeGreaterThan(0)
+    // The counts are those of the cut the reason names, so the card never contradicts it.
+    expect(card).toMatchObject({
+      n: rows.population.length,
+      churners: rows.churners.length,
+      base_rate: rows.churners.length / rows.population.length,
+    })
   }, 60_000)
 
   it('says insufficient_data with the reason when the history is shorter than three weeks', async () => {
