@@ -13,27 +13,28 @@ type Props = {
   forecast: ForecastDay[]
   label: string
   format: (v: number) => string
-  width?: number
-  height?: number
 }
 
+/** The drawing's own units: the SVG scales to its container's width. */
+const WIDTH = 720
+const HEIGHT = 240
 const PAD = 28
 const LEFT = 64
 
-export function BandChart({ history, forecast, label, format, width = 720, height = 240 }: Props) {
+export function BandChart({ history, forecast, label, format }: Props) {
   const s = useMemo(
-    () => bandShapes(history, forecast, { width: width - LEFT, height, pad: PAD }),
-    [history, forecast, width, height],
+    () => bandShapes(history, forecast, { width: WIDTH - LEFT, height: HEIGHT, pad: PAD }),
+    [history, forecast],
   )
   const first = history[0]?.day ?? forecast[0]?.day
   const last = forecast.at(-1)?.day ?? history.at(-1)?.day
   return (
-    <figure class="band-chart" data-testid="band-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+    <figure class="band-chart">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
         <g transform={`translate(${LEFT},0)`}>
           {s.ticks.map((t) => (
             <g key={t.value}>
-              <line x1={0} x2={width - LEFT} y1={t.y} y2={t.y} stroke="#e5e7eb" />
+              <line x1={0} x2={WIDTH - LEFT} y1={t.y} y2={t.y} stroke="#e5e7eb" />
               <text x={-6} y={t.y} dy="0.35em" text-anchor="end" font-size="11" fill="#6b7280">
                 {format(t.value)}
               </text>
@@ -50,7 +51,7 @@ export function BandChart({ history, forecast, label, format, width = 720, heigh
               x1={s.splitX}
               x2={s.splitX}
               y1={PAD}
-              y2={height - PAD}
+              y2={HEIGHT - PAD}
               stroke="#9ca3af"
               stroke-dasharray="2 3"
             />
@@ -65,14 +66,14 @@ export function BandChart({ history, forecast, label, format, width = 720, heigh
             stroke-dasharray="5 4"
           />
           {first && (
-            <text x={PAD} y={height - 8} font-size="11" fill="#6b7280">
+            <text x={PAD} y={HEIGHT - 8} font-size="11" fill="#6b7280">
               {formatDay(first)}
             </text>
           )}
           {last && (
             <text
-              x={width - LEFT - PAD}
-              y={height - 8}
+              x={WIDTH - LEFT - PAD}
+              y={HEIGHT - 8}
               font-size="11"
               fill="#6b7280"
               text-anchor="end"
