@@ -437,7 +437,8 @@ export const ROUTES: RouteSpec[] = [
       description:
         'Highest probability first. `risk`: high ≥ 0.5, medium ≥ 0.2, else low. ' +
         "`revenue_at_risk` = churn_probability × the user's current MRR, in the site currency. " +
-        'Without a trained model `users` is empty and `status` says why.',
+        'Without a trained model `users` is empty and `status` says why. ' +
+        'Audited as a user-level read (`users.at_risk`: the filters and the number listed).',
     },
   ),
   {

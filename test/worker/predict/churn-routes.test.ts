@@ -248,6 +248,18 @@ describe('GET /v1/sites/:site/users/:uid/insights', () => {
     expect(row!.details).not.toContain(uid)
   })
 
+  it('audits an at-risk list (users.at_risk) with its filters and size, never its uids', async () => {
+    const page = await atRisk('limit=5&risk=high')
+    const row = await env.DB.prepare(
+      "SELECT key_id, details FROM audit_log WHERE site_id = ?1 AND action = 'users.at_risk' ORDER BY id DESC LIMIT 1",
+    )
+      .bind(s.site.id)
+      .first<{ key_id: string | null; details: string }>()
+    expect(row!.key_id).not.toBeNull()
+    expect(JSON.parse(row!.details)).toEqual({ tier: null, risk: 'high', users: page.users.length })
+    for (const u of page.users) expect(row!.details).not.toContain(u.uid)
+  })
+
   it('lets a read or admin key in and keeps the public key and no key out', async () => {
     const uid = ranked(scores)[0].uid
     const ingest = await createKey(s.site, 'ingest')

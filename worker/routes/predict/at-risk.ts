@@ -3,11 +3,13 @@
  * highest first, with their revenue at risk (probability × current MRR, site currency) and the
  * factor that moves their prediction most; filters `tier` and `risk`, keyset pages by cursor.
  * Reads the scores the last training stored (one range of churn_scores_risk): with no model, or
- * an insufficient_data one, `users` is empty and `status` says why.
+ * an insufficient_data one, `users` is empty and `status` says why. Audited as a user-level
+ * read (`users.at_risk`, DESIGN §8): the filters and how many users it listed, never their uids.
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { topFactors } from '../../analysis/predict/factors'
+import { auditStatement } from '../../db/audit'
 import { atRiskPage, readModel } from '../../db/predict/store'
 import { getConfig } from '../../db/sites'
 import type { AppEnv } from '../../env'
@@ -55,6 +57,11 @@ const atRisk = new Hono<AppEnv>().get(
         : []
     const page = rows.slice(0, q.limit)
     const last = page.at(-1)
+    await auditStatement(c.env.DB, siteId, c.get('key').id, 'users.at_risk', {
+      tier: q.tier ?? null,
+      risk: q.risk ?? null,
+      users: page.length,
+    }).run()
     return c.json({
       status: model?.status ?? ('insufficient_data' as const),
       reason: model ? model.reason : NO_MODEL,
