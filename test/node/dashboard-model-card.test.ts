@@ -58,7 +58,7 @@ describe('the churn model card in words', () => {
     if (w.status !== 'ok') throw new Error('expected an ok card')
     expect(w.headline).toBe('Ranks a churner above a stayer 82% of the time (95% interval 78–86%).')
     expect(w.basis).toBe(
-      'Judged on 250 users it never saw, 40 of whom churned within 14 days of 2026-11-21.',
+      'Judged on how 250 users fared in the 14 days after 2026-11-21, which it never saw: 40 of them churned.',
     )
     expect(w.facts.map((f) => [f.label, f.value])).toEqual([
       ['Base rate', '16.1%'],

@@ -103,7 +103,9 @@ describe('Predictions view', () => {
     expect(text).toContain(
       `Ranks a churner above a stayer ${pct(card.auc!)}% of the time (95% interval ${pct(lo)}–${pct(hi)}%).`,
     )
-    expect(text).toContain(`Judged on ${formatCount(card.holdout!.n)} users it never saw`)
+    expect(text).toContain(
+      `Judged on how ${formatCount(card.holdout!.n)} users fared in the ${card.horizon_days} days after ${card.holdout!.holdout_cut}, which it never saw`,
+    )
     const w = modelCardWords(card)
     if (w.status !== 'ok') throw new Error('expected an ok card')
     const facts = d.page.locator('.model-facts .kpi')

@@ -44,7 +44,7 @@ export function modelCardWords(card: ChurnModelCard, now = Date.now()): CardWord
   }
   const h = card.holdout
   const basis = h
-    ? `Judged on ${formatCount(h.n)} users it never saw, ${formatCount(h.churners)} of whom churned within ${card.horizon_days} days of ${h.holdout_cut}.`
+    ? `Judged on how ${formatCount(h.n)} users fared in the ${card.horizon_days} days after ${h.holdout_cut}, which it never saw: ${formatCount(h.churners)} of them churned.`
     : ''
   const facts: CardFact[] = [
     {
