@@ -3,6 +3,7 @@
  * Static assets (dashboard, tracker, demo page) are served before this runs (wrangler.toml).
  */
 import { Hono } from 'hono'
+import { routePath } from 'hono/route'
 import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
@@ -92,8 +93,9 @@ app.onError((err, c) => {
     }
     return c.json(body, err.status, err.headers)
   }
-  // Anything else is a bug: log it, and answer without internals.
-  console.error(`${c.req.method} ${c.req.path} failed`, err)
+  // Anything else is a bug: log it, and answer without internals. The route's pattern, not the
+  // path: a path may carry a uid (`/users/:uid/insights`), which logs must not hold (DESIGN §3).
+  console.error(`${c.req.method} ${routePath(c, -1)} failed`, err)
   return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500)
 })
 
