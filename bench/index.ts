@@ -4,9 +4,11 @@
  */
 import { benchAlerts } from './alerts'
 import { benchDashboard } from './dashboard'
+import { benchForecast } from './forecast'
 import { benchImport } from './import'
 import { benchIngest } from './ingest'
 import { benchInsights } from './insights'
+import { benchPredict } from './predict'
 import { benchRevenue } from './revenue'
 import { benchTracker } from './tracker'
 
@@ -15,6 +17,8 @@ const BENCHES: [string, (filter?: string) => Promise<Record<string, string>>][] 
   ['Import', benchImport],
   ['Insights', benchInsights],
   ['Revenue', benchRevenue],
+  ['Predict', benchPredict],
+  ['Forecast', benchForecast],
   ['Alerts', benchAlerts],
   ['Dashboard', benchDashboard],
   ['Tracker', benchTracker],
