@@ -41,6 +41,7 @@ export function report(
     active: new Map(),
     featureUses: new Map(),
     afterChurnUses: new Map(),
+    afterSignupUses: new Map(),
     firstSeen: new Map(),
     windowUses: [],
     ...more,

@@ -9,6 +9,7 @@ import type { RevenueResponse } from '../../../worker/analysis/revenue/types'
 import { monthStart } from '../../../worker/analysis/revenue/calendar'
 import {
   AFTER_CHURN_USE_SQL,
+  AFTER_SIGNUP_USE_SQL,
   CARRIED_SQL,
   FEATURE_FIRST_USE_SQL,
   FIRST_SEEN_SQL,
@@ -185,14 +186,20 @@ describe('GET /v1/sites/:site/revenue', () => {
       feature('fay', at(3, 3), 'budget_tracking'),
       page('gus', at(3, 4), 'free'),
       revenue('gus', at(3, 15), 'subscription_started', 'plus', 9.99),
+      // nia opens budgets on a visit with no account on the 9th, signs up free on the 10th,
+      // uses them again on the 12th and converts on the 20th: a user of budgets while free.
+      { ...feature('nia', at(3, 9), 'budget_tracking'), tier: undefined },
+      page('nia', at(3, 10), 'free'),
+      feature('nia', at(3, 12), 'budget_tracking'),
+      revenue('nia', at(3, 20), 'subscription_started', 'plus', 9.99),
     ])
     await runJobs(site)
     const read = await createKey(site, 'read')
     const body = await revenueOf(site, read, `from=${month(3)}-01&to=${month(3)}-28`)
     const conv = body.metrics.upgrade_conversion
-    expect(conv).toMatchObject({ n: 3, converted: 2 }) // cal, fay, gus
+    expect(conv).toMatchObject({ n: 4, converted: 3 }) // cal, fay, gus, nia
     const budgets = conv.features.find((f) => f.feature === 'budget_tracking')!
-    expect(budgets.users).toEqual({ n: 2, converted: 1, rate: 0.5 }) // cal, fay
+    expect(budgets.users).toEqual({ n: 3, converted: 2, rate: 0.6667 }) // cal, fay, nia
     expect(budgets.non_users).toEqual({ n: 1, converted: 1, rate: 1 }) // gus
   })
 
@@ -248,6 +255,12 @@ describe('revenue query plans', () => {
       AFTER_CHURN_USE_SQL,
       ['s', '2026-01-01', '2026-02-01'],
       /SEARCH f USING COVERING INDEX rollup_feature_days_user \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
+    ],
+    [
+      'feature use after signing up',
+      AFTER_SIGNUP_USE_SQL,
+      ['s', '2026-01-01', '2026-02-01'],
+      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_uid \(site_id=\? AND uid=\? AND day>\? AND day<\?\)[\s\S]*SEARCH f USING COVERING INDEX rollup_feature_days_user \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
     ],
     [
       'first seen',

@@ -4,11 +4,12 @@
  *
  * Candidates: the users at risk of converting — free at some time in the period (at-risk.ts),
  * each from the first day they were. Converted: a `new` or `reactivation` movement on or after
- * that day. A candidate is a user of the feature when they used it while free: on a day from
- * the start of their risk to the day they converted (to the period's end if they did not), so
- * a feature met only after paying does not count toward its conversion, and a paid signup
- * counts in neither group. difference = rate(users) − rate(non-users) with Newcombe's 95%
- * interval; lift = the ratio.
+ * that day. A candidate is a user of the feature when they used it while free: their first use
+ * on or after the start of their risk is on or before the day they converted (the period's end
+ * if they did not). Read from that start, a visit before signing up or a use while paying before
+ * a churn does not hide a later use while free; a feature met only after paying does not count
+ * toward its conversion, and a paid signup counts in neither group. difference = rate(users) −
+ * rate(non-users) with Newcombe's 95% interval; lift = the ratio.
  */
 import { rate } from '../numbers'
 import { atRiskUsers, type AtRiskInput } from './at-risk'
@@ -24,6 +25,11 @@ export type ConversionInput = AtRiskInput & {
   featureUses: FeatureFirstUse
   /** The same, counting only days on or after the user's first churn (MRR to 0) in it. */
   afterChurnUses: FeatureFirstUse
+  /**
+   * The same from the first day with a tier of each user first seen in the period before it
+   * (a visit before signing up): what they used once they had an account.
+   */
+  afterSignupUses: FeatureFirstUse
 }
 
 export function upgradeConversion(input: ConversionInput): UpgradeConversion {
@@ -33,9 +39,17 @@ export function upgradeConversion(input: ConversionInput): UpgradeConversion {
   const features: FeatureConversion[] = [...input.featureUses]
     .map(([feature, firstUse]) => {
       const afterChurn = input.afterChurnUses.get(feature)
+      const afterSignup = input.afterSignupUses.get(feature)
       const u = { n: 0, converted: 0 }
       for (const [uid, c] of candidates) {
-        const used = c.after_churn ? afterChurn?.get(uid) : firstUse.get(uid)
+        // The use that counts is the first from the day their free spell began: a first use in
+        // the period before it (a visit before signing up) must not hide the uses after it.
+        const first = firstUse.get(uid)
+        const used = c.after_churn
+          ? afterChurn?.get(uid)
+          : first !== undefined && first >= c.from
+            ? first
+            : afterSignup?.get(uid)
         if (used === undefined || used < c.from || used > (c.converted ?? input.to)) continue
         u.n++
         if (c.converted !== null) u.converted++

@@ -35,6 +35,7 @@ export function onlyUsers(input: RevenueInput, keep: ReadonlySet<string>): Reven
     active: new Map([...input.active].map(([m, set]) => [m, new Set([...set].filter(has))])),
     featureUses: usesOf(input.featureUses, has),
     afterChurnUses: usesOf(input.afterChurnUses, has),
+    afterSignupUses: usesOf(input.afterSignupUses, has),
     firstSeen: new Map([...input.firstSeen].filter(([u]) => has(u))),
     windowUses: input.windowUses.filter((u) => has(u.uid)),
   }

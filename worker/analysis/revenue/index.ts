@@ -41,6 +41,8 @@ export type RevenueInput = {
   featureUses: FeatureFirstUse
   /** The same from each user's first churn in the period (at-risk.ts). */
   afterChurnUses: FeatureFirstUse
+  /** The same from each first-seen user's first day with a tier, when they visited before it. */
+  afterSignupUses: FeatureFirstUse
   /** Users first seen (first active day) in the period → that day. */
   firstSeen: Map<string, string>
   /** Features used in the window before each upgrade of the period. */

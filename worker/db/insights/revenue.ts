@@ -61,17 +61,39 @@ FROM (
 GROUP BY feature`
 
 /**
- * Users first seen in ?2–?3 (user_first_seen), with the first day from then on that their events
- * carried a tier — the day they had an account: a visit before signing up carries none — or,
- * for a site that sends no tier, their first active day (analysis/revenue/at-risk.ts).
+ * The first day from user s's first active day on that their events carried a tier — the day
+ * they had an account: a visit before signing up carries none (analysis/revenue/at-risk.ts).
  */
-export const FIRST_SEEN_SQL = `SELECT json_group_array(json_array(s.uid, coalesce((
+const TIER_DAY = `(
     SELECT min(d.day) FROM rollup_user_days d INDEXED BY rollup_user_days_uid
     WHERE d.site_id = ?1 AND d.uid = s.uid AND d.day >= s.first_day AND d.day <= ?3
       AND d.events > 0 AND d.tier <> 'unknown'
-  ), s.first_day))) AS users
-FROM user_first_seen s INDEXED BY user_first_seen_day
+  )`
+const FIRST_SEEN_IN_PERIOD = `FROM user_first_seen s INDEXED BY user_first_seen_day
 WHERE s.site_id = ?1 AND s.first_day >= ?2 AND s.first_day <= ?3`
+
+/**
+ * Users first seen in ?2–?3 (user_first_seen), with their first day with a tier or, for a site
+ * that sends no tier, their first active day.
+ */
+export const FIRST_SEEN_SQL = `SELECT json_group_array(json_array(s.uid, coalesce(${TIER_DAY}, s.first_day))) AS users
+${FIRST_SEEN_IN_PERIOD}`
+
+/**
+ * FEATURE_FIRST_USE_SQL from each user's first day with a tier, for the users first seen in
+ * ?2–?3 before it: what they used once they had an account, not on a visit before signing up.
+ * Only those few users; the others' first use in the period is already on or after that day.
+ */
+export const AFTER_SIGNUP_USE_SQL = `SELECT feature, json_group_array(json_array(uid, first_day)) AS users
+FROM (
+  SELECT f.feature, f.uid, min(f.day) AS first_day
+  FROM (SELECT s.uid, s.first_day AS seen_day, ${TIER_DAY} AS tier_day ${FIRST_SEEN_IN_PERIOD}) v
+  CROSS JOIN rollup_feature_days f INDEXED BY rollup_feature_days_user
+  WHERE v.tier_day > v.seen_day AND f.site_id = ?1 AND f.uid = v.uid AND f.day >= v.tier_day
+    AND f.day <= ?3 AND f.uses + f.starts > 0
+  GROUP BY f.feature, f.uid
+)
+GROUP BY feature`
 
 /**
  * For each day of ?2–?3 on which a user started or upgraded a subscription, the features they
@@ -105,6 +127,7 @@ export type RevenueRows = {
   active: Map<string, Set<string>>
   featureUses: FeatureFirstUse
   afterChurnUses: FeatureFirstUse
+  afterSignupUses: FeatureFirstUse
   firstSeen: Map<string, string>
   windowUses: WindowUse[]
 }
@@ -115,17 +138,17 @@ export async function revenueRows(
   siteId: string,
   days: { windowFrom: string; from: string; to: string },
 ): Promise<RevenueRows> {
-  const [carried, rows, active, uses, afterChurn, firstSeen, windowUses] = await db.batch<
-    Record<string, unknown>
-  >([
-    db.prepare(CARRIED_SQL).bind(siteId, days.windowFrom),
-    db.prepare(REVENUE_ROWS_SQL).bind(siteId, days.windowFrom, days.to),
-    db.prepare(ACTIVE_BY_MONTH_SQL).bind(siteId, days.from, days.to),
-    db.prepare(FEATURE_FIRST_USE_SQL).bind(siteId, days.from, days.to),
-    db.prepare(AFTER_CHURN_USE_SQL).bind(siteId, days.from, days.to),
-    db.prepare(FIRST_SEEN_SQL).bind(siteId, days.from, days.to),
-    db.prepare(WINDOW_USES_SQL).bind(siteId, days.from, days.to, FEATURE_WINDOW_DAYS),
-  ])
+  const [carried, rows, active, uses, afterChurn, afterSignup, firstSeen, windowUses] =
+    await db.batch<Record<string, unknown>>([
+      db.prepare(CARRIED_SQL).bind(siteId, days.windowFrom),
+      db.prepare(REVENUE_ROWS_SQL).bind(siteId, days.windowFrom, days.to),
+      db.prepare(ACTIVE_BY_MONTH_SQL).bind(siteId, days.from, days.to),
+      db.prepare(FEATURE_FIRST_USE_SQL).bind(siteId, days.from, days.to),
+      db.prepare(AFTER_CHURN_USE_SQL).bind(siteId, days.from, days.to),
+      db.prepare(AFTER_SIGNUP_USE_SQL).bind(siteId, days.from, days.to),
+      db.prepare(FIRST_SEEN_SQL).bind(siteId, days.from, days.to),
+      db.prepare(WINDOW_USES_SQL).bind(siteId, days.from, days.to, FEATURE_WINDOW_DAYS),
+    ])
   return {
     carried: carriedStates(carried.results),
     rows: rows.results as RevenueDayRow[],
@@ -137,6 +160,7 @@ export async function revenueRows(
     ),
     featureUses: byFeature(uses.results),
     afterChurnUses: byFeature(afterChurn.results),
+    afterSignupUses: byFeature(afterSignup.results),
     firstSeen: new Map(
       JSON.parse((firstSeen.results[0]?.users as string | undefined) ?? '[]') as [string, string][],
     ),
