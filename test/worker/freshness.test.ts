@@ -7,13 +7,21 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import type { RebuildMessage } from '../../worker/env'
+import { insertOutboxStatement } from '../../worker/db/outbox'
+import type { Env, IngestMessage, RebuildMessage } from '../../worker/env'
 import type { EventRow } from '../../worker/schemas'
+import { DEAD_LETTER_QUEUE } from '../../worker/ingest/consumer'
+import { markDaysDirtyStatement } from '../../worker/ingest/import-store'
+import { OUTBOX_AGE_MS } from '../../worker/ingest/outbox'
 import { storeMessages, utcDay } from '../../worker/ingest/store'
 import worker from '../../worker/index'
+import { INVOCATION_QUERIES, rebuildDay, rebuildStatements } from '../../worker/rollups'
+import { REBUILD_QUERIES, scheduleRebuilds } from '../../worker/rollups/freshness'
+import { counting } from './counting-db'
 import {
   BROWSER_UA,
   call,
+  countEvents,
   createKey,
   createSite,
   event,
@@ -250,5 +258,236 @@ describe('freshness without the jobs endpoint', { timeout: 30_000 }, () => {
     expect(await dirtyCount(s.site.id)).toBe(0)
     const { kpis } = await getJson(`/v1/sites/${s.site.id}/dashboard`, s.read)
     expect(kpis).toMatchObject({ active_users: 1, events: 2 })
+  })
+})
+
+const DAY_MS = 86_400_000
+
+/** Rows as ingest makes them, for storeMessages and the outbox. */
+function rowsOf(siteId: string, events: ReturnType<typeof event>[]): EventRow[] {
+  return events.map((e) => ({
+    ...e,
+    site_id: siteId,
+    received_at: Date.now(),
+    device: 'desktop',
+  })) as EventRow[]
+}
+
+function messageOf(siteId: string, rows: EventRow[]): IngestMessage {
+  return { site_id: siteId, day: utcDay(rows[0].ts), source: 'client', rows }
+}
+
+/** One page event a day on each of `n` days, today first. */
+function pastDays(siteId: string, n: number): EventRow[] {
+  return rowsOf(
+    siteId,
+    Array.from({ length: n }, (_, i) => event({ ts: ts() - i * DAY_MS, uid: `d${i}` })),
+  )
+}
+
+/** The real queue, recording the days each sendBatch call named and whether it took them. */
+function recordingQueue() {
+  const calls: { days: string[]; sent: boolean }[] = []
+  const queue = {
+    send: (body: unknown, options?: QueueSendOptions) => env.EVENTS!.send(body as never, options),
+    sendBatch: async (messages: MessageSendRequest<RebuildMessage>[], options?: unknown) => {
+      const days = messages.map((m) => m.body.day)
+      try {
+        await env.EVENTS!.sendBatch(messages as never, options as never)
+        calls.push({ days, sent: true })
+      } catch (err) {
+        calls.push({ days, sent: false })
+        throw err
+      }
+    },
+  }
+  return { queue: queue as unknown as NonNullable<Env['EVENTS']>, calls }
+}
+
+async function consumeNow(messages: { id: string; body: unknown }[], queue = 'stepwise-events') {
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({ ...m, timestamp: new Date(), attempts: 1 })),
+  )
+  await worker.queue(batch, env)
+  return getQueueResult(batch, createExecutionContext())
+}
+
+const rebuildOf = (siteId: string, day: string): RebuildMessage => ({
+  kind: 'rebuild',
+  site_id: siteId,
+  day,
+})
+
+describe('freshness on every write path', { timeout: 60_000 }, () => {
+  it('rebuilds the earlier days an identify event links, as the identified user', async () => {
+    const s = await site()
+    const anon = 'lz3k2a9f0x'
+    const yesterday = utcDay(ts() - DAY_MS)
+    const earlier = rowsOf(s.site.id, [
+      event({ ts: ts() - DAY_MS, uid: anon }),
+      event({ ts: ts() - DAY_MS + 1000, uid: anon, type: 'feature', feature: 'budget_tracking' }),
+    ])
+    await storeMessages(env.DB, [messageOf(s.site.id, earlier)])
+    await rebuildDay(env.DB, s.site.id, yesterday)
+    expect(await dirtyCount(s.site.id)).toBe(0)
+
+    const identify = event({ type: 'identify', ts: ts(), uid: 'cust_1', props: { anon_id: anon } })
+    expect((await sendBatch(s.site, [identify])).status).toBe(202)
+    expect(await waitForEvents(s.site.id, 3)).toBe(3)
+    // The link marked yesterday dirty; its rebuild came through the queue, not cron.
+    expect(await waitForRebuild(s.site.id)).toBe(0)
+    const { results } = await env.DB.prepare(
+      'SELECT day, uid FROM rollup_user_days WHERE site_id = ?1 ORDER BY day',
+    )
+      .bind(s.site.id)
+      .all()
+    expect(results).toEqual([
+      { day: yesterday, uid: 'cust_1' },
+      { day: utcDay(ts()), uid: 'cust_1' },
+    ])
+  })
+
+  it('rebuilds the days of what the outbox drain stored', async () => {
+    const s = await site()
+    const lost = messageOf(s.site.id, rowsOf(s.site.id, uses('p1', 'completed')))
+    const created = Date.now() - OUTBOX_AGE_MS - 1000
+    await insertOutboxStatement(env.DB, crypto.randomUUID(), lost, created).run()
+    // Any batch drains: here one rebuild message for a day that is not dirty.
+    await consumeNow([{ id: 'r0', body: rebuildOf(s.site.id, '2020-01-01') }])
+    expect(await countEvents(s.site.id)).toBe(2)
+    expect(await waitForRebuild(s.site.id)).toBe(0)
+    const { kpis } = await getJson(`/v1/sites/${s.site.id}/dashboard`, s.read)
+    expect(kpis).toMatchObject({ active_users: 1, events: 2 })
+  })
+
+  it('sends rebuild messages 100 at a time, and still rebuilds a day whose message was lost', async () => {
+    const s = await site()
+    const rows = pastDays(s.site.id, 105)
+    const since = Date.now()
+    await storeMessages(env.DB, [messageOf(s.site.id, rows)])
+    // Day 3's mark is older than twice the delay: its message was lost.
+    const lostDay = utcDay(rows[3].ts)
+    await env.DB.prepare('UPDATE rollup_dirty SET marked_at = ?3 WHERE site_id = ?1 AND day = ?2')
+      .bind(s.site.id, lostDay, since - 600_000)
+      .run()
+    const { queue, calls } = recordingQueue()
+    const budget = { left: REBUILD_QUERIES }
+    await scheduleRebuilds({ ...env, EVENTS: queue }, [messageOf(s.site.id, rows)], since, budget)
+    expect(calls.map((c) => [c.days.length, c.sent])).toEqual([
+      [100, true],
+      [4, true],
+    ])
+    expect(calls.flatMap((c) => c.days)).not.toContain(lostDay)
+    expect(await dirtyCount(s.site.id)).toBe(104) // the lost day was rebuilt at once
+  })
+
+  it('leaves an import’s days to cron: a write to the site schedules only what it marked', async () => {
+    const s = await site()
+    const since = Date.now()
+    await markDaysDirtyStatement(env.DB, s.site.id, ['2020-01-02', '2020-01-03']).run()
+    const rows = rowsOf(s.site.id, uses('p1', 'completed'))
+    await storeMessages(env.DB, [messageOf(s.site.id, rows)])
+    const { queue, calls } = recordingQueue()
+    await scheduleRebuilds({ ...env, EVENTS: queue }, [messageOf(s.site.id, rows)], since, {
+      left: REBUILD_QUERIES,
+    })
+    expect(calls).toEqual([{ days: [utcDay(ts())], sent: true }])
+    const { results } = await env.DB.prepare(
+      "SELECT day, marked_at FROM rollup_dirty WHERE site_id = ?1 AND day < '2021-01-01'",
+    )
+      .bind(s.site.id)
+      .all()
+    expect(results).toEqual([
+      { day: '2020-01-02', marked_at: null },
+      { day: '2020-01-03', marked_at: null },
+    ])
+  })
+
+  it('sends a rebuild that did not fit the budget again as a fresh message, never a retry', async () => {
+    const s = await site()
+    const perDay = rebuildStatements(env.DB, s.site.id, '2020-01-01').length
+    const n = Math.floor(REBUILD_QUERIES / perDay) + 3
+    const rows = pastDays(s.site.id, n)
+    await storeMessages(env.DB, [messageOf(s.site.id, rows)])
+    const messages = rows.map((r, i) => ({ id: `r${i}`, body: rebuildOf(s.site.id, utcDay(r.ts)) }))
+    const result = await consumeNow(messages)
+    // A retry counts toward max_retries: under load, rebuilds would end in the dead-letter queue.
+    expect(result.retryMessages).toEqual([])
+    expect(result.explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort())
+    const left = await dirtyCount(s.site.id)
+    expect(left).toBeGreaterThan(0)
+    expect(left).toBeLessThan(n)
+    expect(await waitForRebuild(s.site.id, 30_000)).toBe(0) // the fresh messages came
+  })
+
+  it('drops a rebuild message that reaches the dead-letter queue instead of keeping it', async () => {
+    const s = await site()
+    const result = await consumeNow(
+      [{ id: 'd0', body: rebuildOf(s.site.id, '2020-01-01') }],
+      DEAD_LETTER_QUEUE,
+    )
+    expect(result.ackAll).toBe(true)
+    const kept = await env.DB.prepare('SELECT count(*) AS n FROM dead_letters WHERE body LIKE ?1')
+      .bind(`%${s.site.id}%`)
+      .first<number>('n')
+    expect(kept).toBe(0)
+  })
+
+  it('stores 20 messages of 100 identify events each within one invocation’s 1,000 queries', async () => {
+    const s = await site()
+    const bodies = Array.from({ length: 20 }, (_, m) =>
+      messageOf(
+        s.site.id,
+        rowsOf(
+          s.site.id,
+          Array.from({ length: 100 }, (_, i) =>
+            event({
+              type: 'identify',
+              ts: ts(),
+              uid: `cust_${m}_${i}`,
+              props: JSON.stringify({ anon_id: `anon_${m}_${i}` }),
+            }),
+          ),
+        ),
+      ),
+    )
+    const { db, counter } = counting(env.DB)
+    const batch = createMessageBatch(
+      'stepwise-events',
+      bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    )
+    await worker.queue(batch, { ...env, DB: db })
+    const result = await getQueueResult(batch, createExecutionContext())
+    expect(result.retryMessages).toEqual([])
+    expect(result.explicitAcks).toHaveLength(20)
+    expect(counter.queries).toBeLessThanOrEqual(INVOCATION_QUERIES)
+    expect(await countEvents(s.site.id)).toBe(2000)
+    const links = await env.DB.prepare('SELECT count(*) AS n FROM user_aliases WHERE site_id = ?1')
+      .bind(s.site.id)
+      .first<number>('n')
+    expect(links).toBe(2000)
+  })
+
+  it('rebuilds within what storing the batch left of the invocation’s 1,000 queries', async () => {
+    const s = await site()
+    // 780 days, each its own dirty-mark statement, and each marked long ago: lost, to rebuild now.
+    const DAYS = 780
+    const rows = pastDays(s.site.id, DAYS)
+    await env.DB.prepare(
+      'INSERT INTO rollup_dirty (site_id, day, marked_at) SELECT ?1, value, 0 FROM json_each(?2)',
+    )
+      .bind(s.site.id, JSON.stringify(rows.map((r) => utcDay(r.ts))))
+      .run()
+    const { db, counter } = counting(env.DB)
+    const batch = createMessageBatch('stepwise-events', [
+      { id: 'm0', timestamp: new Date(), attempts: 1, body: messageOf(s.site.id, rows) },
+    ])
+    await worker.queue(batch, { ...env, DB: db })
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual(['m0'])
+    expect(await countEvents(s.site.id)).toBe(DAYS)
+    const rebuilt = DAYS - (await dirtyCount(s.site.id))
+    expect(rebuilt).toBeGreaterThan(0) // it did rebuild, as far as the rest allowed
+    expect(counter.queries).toBeLessThanOrEqual(INVOCATION_QUERIES)
   })
 })

@@ -44,7 +44,7 @@ FROM json_each(?1)`
 export const CHUNK_ROWS = 100
 export const CHUNK_BYTES = 90_000
 
-export function chunkRows(rows: EventRow[]): string[] {
+export function chunkRows(rows: readonly unknown[]): string[] {
   const chunks: string[] = []
   let current: string[] = []
   let bytes = 2

@@ -5,10 +5,11 @@
  * the rest are acknowledged. Replays are harmless: events are inserted with INSERT OR IGNORE on
  * (site_id, id, source). Then it schedules the rebuild of the days it marked dirty, rebuilds
  * the days of the rebuild messages that came due (rollups/freshness.ts), and drains what the
- * queue lost (ingest/outbox.ts).
+ * queue lost (ingest/outbox.ts), scheduling its days the same way.
  */
 import { deleteOutboxStatement } from '../db/outbox'
 import type { Env, IngestMessage } from '../env'
+import { INVOCATION_QUERIES, type Budget } from '../rollups'
 import {
   consumeRebuilds,
   isRebuildMessage,
@@ -19,7 +20,7 @@ import { drainOutbox, outboxOn } from './outbox'
 import { storeMessages } from './store'
 
 export const DEAD_LETTER_QUEUE = 'stepwise-events-dlq'
-/** A drain's share of the consumer invocation's 1,000 queries. */
+/** A drain's share of the consumer invocation's 1,000 queries, scheduling its days included. */
 const DRAIN_QUERIES = 50
 
 export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -27,26 +28,42 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
   const since = Date.now()
   const rebuilds = batch.messages.filter((m) => isRebuildMessage(m.body))
   const ingest = batch.messages.filter((m) => !isRebuildMessage(m.body))
+  // D1 counts every statement of the invocation: storing first (perhaps twice, whole then one
+  // by one), then rebuilds within what is left less the drain's share.
+  const budget = { left: INVOCATION_QUERIES }
+  if (ingest.length) await storeBatch(ingest, env, budget)
   // One share for both: a day marked long ago and rebuilt now, and the days that came due.
-  const budget = { left: REBUILD_QUERIES }
+  const share = { left: Math.max(0, Math.min(REBUILD_QUERIES, budget.left - DRAIN_QUERIES)) }
   if (ingest.length) {
-    await storeBatch(ingest, env)
     const stored = ingest.map((m) => m.body as IngestMessage)
-    await scheduleRebuilds(env, stored, since, budget)
+    await scheduleRebuilds(env, stored, since, share)
   }
   // After storing: a day rebuilt now includes this batch's events.
-  if (rebuilds.length) await consumeRebuilds(env, rebuilds, budget)
+  if (rebuilds.length) await consumeRebuilds(env, rebuilds, share)
   if (!outboxOn(env)) return
-  await drainOutbox(env.DB, Date.now(), { left: DRAIN_QUERIES }).catch((err) =>
+  const drainedAt = Date.now()
+  const drained: IngestMessage[] = []
+  // One query kept back, so the drained days can be looked up and scheduled.
+  const drain = { left: Math.min(DRAIN_QUERIES, budget.left) - 1 }
+  await drainOutbox(env.DB, drainedAt, drain, drained).catch((err) =>
     console.error('outbox not drained:', String(err)),
   )
+  // What the queue lost is scheduled like the batch: its days show within a minute, no cron.
+  if (drained.length) {
+    await scheduleRebuilds(env, drained, drainedAt, { left: drain.left + 1 + share.left })
+  }
 }
 
-async function storeBatch(messages: readonly Message<unknown>[], env: Env): Promise<void> {
+async function storeBatch(
+  messages: readonly Message<unknown>[],
+  env: Env,
+  budget: Budget,
+): Promise<void> {
   try {
     await storeMessages(
       env.DB,
       messages.map((m) => m.body as IngestMessage),
+      budget,
     )
     for (const message of messages) message.ack()
     return
@@ -55,7 +72,7 @@ async function storeBatch(messages: readonly Message<unknown>[], env: Env): Prom
   }
   for (const message of messages) {
     try {
-      await storeMessages(env.DB, [message.body as IngestMessage])
+      await storeMessages(env.DB, [message.body as IngestMessage], budget)
       message.ack()
     } catch (err) {
       console.error(`ingest message ${message.id} failed (attempt ${message.attempts})`, err)
@@ -70,14 +87,20 @@ export function backoffSeconds(attempts: number): number {
   return Math.max(1, Math.round(base * (0.5 + Math.random())))
 }
 
-/** Kept in dead_letters, a message leaves the outbox: the drain would only fail it again. */
+/**
+ * Kept in dead_letters, a message leaves the outbox: the drain would only fail it again. A
+ * rebuild message is no poison (its D1 failed, or an old one ran out of retries): dropped, its
+ * day stays dirty for cron and the next write to it.
+ */
 async function keepDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now()
-  const outbox = batch.messages
+  const kept = batch.messages.filter((m) => !isRebuildMessage(m.body))
+  const outbox = kept
     .map((m) => (m.body as Partial<IngestMessage> | null)?.outbox)
     .filter((id): id is string => typeof id === 'string')
+  if (!kept.length) return batch.ackAll()
   await env.DB.batch([
-    ...batch.messages.map((m) =>
+    ...kept.map((m) =>
       env.DB.prepare(
         'INSERT INTO dead_letters (queue, body, received_at) VALUES (?1, ?2, ?3)',
       ).bind(batch.queue, JSON.stringify(m.body), now),

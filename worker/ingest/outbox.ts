@@ -13,6 +13,7 @@ import {
   type OutboxRow,
 } from '../db/outbox'
 import type { Env, IngestMessage } from '../env'
+import type { Budget } from '../rollups'
 import { storeStatements } from './store'
 
 /** Far past the consumer's 1 s batch timeout and its first retries (2, 4, 8 … s). */
@@ -21,8 +22,6 @@ export const OUTBOX_AGE_MS = 120_000
 const DRAIN_ROWS = 10
 const MAX_ATTEMPTS = 5
 
-/** Queries the drain may still run (D1 counts every statement of a batch). */
-type Budget = { left: number }
 type Outcome = 'stored' | 'failed' | 'over_budget'
 
 /** Whether ingest writes the outbox; then the consumer drains too (bare `wrangler dev`: no cron). */
@@ -30,18 +29,26 @@ export function outboxOn(env: Env): boolean {
   return Boolean(env.EVENTS) && env.INGEST_OUTBOX !== 'off'
 }
 
-/** Stores outbox rows older than OUTBOX_AGE_MS within `budget`; returns how many it stored. */
-export async function drainOutbox(db: D1Database, now: number, budget: Budget): Promise<number> {
+/**
+ * Stores outbox rows older than OUTBOX_AGE_MS within `budget`; returns how many it stored, and
+ * appends their messages to `stored` (the consumer schedules their days' rebuilds).
+ */
+export async function drainOutbox(
+  db: D1Database,
+  now: number,
+  budget: Budget,
+  stored: IngestMessage[] = [],
+): Promise<number> {
   let drained = 0
   while (budget.left > 0) {
     budget.left--
     const rows = await dueOutboxRows(db, now - OUTBOX_AGE_MS, DRAIN_ROWS)
     if (!rows.length) break
-    const whole = await store(db, rows, budget)
+    const whole = await store(db, rows, budget, stored)
     if (whole === 'stored') drained += rows.length
     if (whole === 'failed') {
       for (const row of rows) {
-        const one = await store(db, [row], budget)
+        const one = await store(db, [row], budget, stored)
         if (one === 'stored') drained++
         if (one === 'over_budget' || (one === 'failed' && !(await giveUp(db, row, now, budget))))
           return drained
@@ -53,13 +60,19 @@ export async function drainOutbox(db: D1Database, now: number, budget: Budget): 
   return drained
 }
 
-async function store(db: D1Database, rows: OutboxRow[], budget: Budget): Promise<Outcome> {
+async function store(
+  db: D1Database,
+  rows: OutboxRow[],
+  budget: Budget,
+  stored: IngestMessage[],
+): Promise<Outcome> {
   try {
     const messages = rows.map((r) => ({ ...(JSON.parse(r.body) as IngestMessage), outbox: r.id }))
     const { statements } = storeStatements(db, messages)
     if (statements.length > budget.left) return 'over_budget'
     budget.left -= statements.length
     await db.batch(statements)
+    stored.push(...messages)
     return 'stored'
   } catch (err) {
     console.error(`outbox drain of ${rows.length} message(s) failed`, String(err))

@@ -9,7 +9,7 @@ import { addCountsStatement } from '../db/counters'
 import { insertEventStatements } from '../db/events'
 import { deleteOutboxStatement, insertOutboxStatement } from '../db/outbox'
 import type { Counts, Env, EventSource, IngestMessage } from '../env'
-import { daysOf, markDirtyStatement } from '../rollups'
+import { daysOf, INVOCATION_QUERIES, markDirtyStatement, type Budget } from '../rollups'
 import { REBUILD_QUERIES, scheduleRebuilds } from '../rollups/freshness'
 import type { EventRow } from '../schemas'
 
@@ -48,10 +48,18 @@ export function storeStatements(db: D1Database, messages: IngestMessage[]) {
   return { statements, inserts: inserts.length }
 }
 
-/** Stores `messages` in one transaction; returns how many events were new (not duplicates). */
-export async function storeMessages(db: D1Database, messages: IngestMessage[]): Promise<number> {
+/**
+ * Stores `messages` in one transaction; returns how many events were new (not duplicates).
+ * Charges `budget` its statements, run or failed: D1 counts each toward the invocation's 1,000.
+ */
+export async function storeMessages(
+  db: D1Database,
+  messages: IngestMessage[],
+  budget?: Budget,
+): Promise<number> {
   const { statements, inserts } = storeStatements(db, messages)
   if (!statements.length) return 0
+  if (budget) budget.left -= statements.length
   const results = await db.batch(statements)
   return results.slice(0, inserts).reduce((n, r) => n + r.meta.changes, 0)
 }
@@ -87,9 +95,12 @@ export async function dispatch(env: Env, message: IngestMessage): Promise<number
   const messages = splitBySize(message)
   if (!env.EVENTS || message.source === 'server') {
     const since = Date.now()
-    const stored = await storeMessages(env.DB, messages)
+    const budget = { left: INVOCATION_QUERIES }
+    const stored = await storeMessages(env.DB, messages, budget)
     // The consumer does this for the queue's messages: the days' rollups follow within a minute.
-    await scheduleRebuilds(env, messages, since, { left: REBUILD_QUERIES })
+    await scheduleRebuilds(env, messages, since, {
+      left: Math.min(REBUILD_QUERIES, budget.left),
+    })
     return stored
   }
   if (env.INGEST_OUTBOX === 'off') {
