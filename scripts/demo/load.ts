@@ -5,7 +5,7 @@
  */
 import { insertEventStatements } from '../../worker/db/events'
 import { putConfigStatement } from '../../worker/db/sites'
-import { markDirtyStatement } from '../../worker/rollups'
+import { markDirtyStatement } from '../../worker/db/rollup-dirty'
 import { DAY_MS, demoConfig } from './catalog'
 import { demoEventChunks, HISTORY_DAYS, type DemoOptions } from './generate'
 

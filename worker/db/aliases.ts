@@ -7,7 +7,7 @@
  * is itself an identified user (it sent an identify of its own, or others link to it) or is
  * linked already is never linked, so two identified users are never merged.
  */
-import { KEEP_MARK_TIME } from '../rollups'
+import { KEEP_MARK_TIME } from './rollup-dirty'
 import type { EventRow } from '../schemas'
 import { chunkRows } from './events'
 

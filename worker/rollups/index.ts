@@ -27,23 +27,6 @@ export type Budget = { left: number }
 /** D1's limit on the queries of one invocation. */
 export const INVOCATION_QUERIES = 1_000
 
-/**
- * The tail of an insert of dirty marks with a time: a mark already there keeps its time, as the
- * write that marked it first schedules its rebuild (rollups/freshness.ts); a mark without a time
- * (an import's, an erasure's) gets this write's, so that this write schedules it.
- */
-export const KEEP_MARK_TIME =
-  'ON CONFLICT (site_id, day) DO UPDATE SET marked_at = excluded.marked_at WHERE marked_at IS NULL'
-
-/** Marks the day dirty as of now (KEEP_MARK_TIME). */
-export function markDirtyStatement(db: D1Database, siteId: string, day: string) {
-  return db
-    .prepare(
-      `INSERT INTO rollup_dirty (site_id, day, marked_at) VALUES (?1, ?2, ?3) ${KEEP_MARK_TIME}`,
-    )
-    .bind(siteId, day, Date.now())
-}
-
 /** One D1 batch: every rollup's rows of the day, the site's data version, the dirty mark. */
 export function rebuildStatements(db: D1Database, siteId: string, day: string) {
   const dayStart = Date.parse(`${day}T00:00:00Z`)
