@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs'
 import { usersForEvents } from '../scripts/demo/generate'
 import { startWorker } from '../test/node/support/worker'
 import { seedBenchSite } from './seed'
-import { summary, timeGets } from './timing'
+import { summary, timeCalls } from './timing'
 
 const SIZES = [100_000, 1_000_000]
 const DAYS = 90
@@ -32,11 +32,11 @@ export async function benchForecast(only?: string): Promise<Record<string, strin
       try {
         const url = `${worker.url}/v1/sites/${keys.site_id}/forecast`
         out[`${label}: forecast, computed`] = summary(
-          await timeGets(() => `${url}?refresh=1`, keys.read, RUNS),
+          await timeCalls(() => `${url}?refresh=1`, keys.read, RUNS),
         )
-        out[`${label}: forecast, stored`] = summary(await timeGets(() => url, keys.read, RUNS))
+        out[`${label}: forecast, stored`] = summary(await timeCalls(() => url, keys.read, RUNS))
         out[`${label}: forecast, one institution, computed`] = summary(
-          await timeGets(() => `${url}?institution=harbor_national&refresh=1`, keys.read, RUNS),
+          await timeCalls(() => `${url}?institution=harbor_national&refresh=1`, keys.read, RUNS),
         )
       } finally {
         await worker.stop()

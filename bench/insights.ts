@@ -12,6 +12,7 @@ import { getPlatformProxy } from 'wrangler'
 import { usersForEvents } from '../scripts/demo/generate'
 import { seedDemoSite } from '../scripts/demo/site'
 import { migrate, newStateDir, startWorker } from '../test/node/support/worker'
+import { summary, timeCalls } from './timing'
 
 const SIZES = [100_000, 1_000_000]
 const DAYS = 90
@@ -66,10 +67,12 @@ export async function benchInsights(only?: string): Promise<Record<string, strin
         for (const period of ['30d', '90d']) {
           for (const e of endpoints) {
             const url = `${worker.url}/v1/sites/${keys.site_id}/${e.path}?period=${period}`
-            const ms = await time(e.stored ? `${url}&refresh=1` : url, keys.read, e.body)
+            const ms = await timeCalls(e.stored ? `${url}&refresh=1` : url, keys.read, RUNS, e.body)
             out[`${label}, ${period}: ${e.name}`] = summary(ms)
             if (e.stored)
-              out[`${label}, ${period}: ${e.name} (stored)`] = summary(await time(url, keys.read))
+              out[`${label}, ${period}: ${e.name} (stored)`] = summary(
+                await timeCalls(url, keys.read, RUNS),
+              )
           }
         }
       } finally {
@@ -80,35 +83,4 @@ export async function benchInsights(only?: string): Promise<Record<string, strin
     }
   }
   return out
-}
-
-async function time(url: string, key: string, body?: unknown): Promise<number[]> {
-  const init = {
-    method: body ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  }
-  const samples: number[] = []
-  for (let i = 0; i <= RUNS; i++) {
-    const t = performance.now()
-    const res = await fetch(url, init)
-    await res.arrayBuffer()
-    if (res.status === 429) {
-      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 60) * 1000))
-      i--
-      continue
-    }
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
-    if (i > 0) samples.push(performance.now() - t) // the first call warms the isolate
-  }
-  return samples
-}
-
-function summary(ms: number[]): string {
-  return `p50 ${pct(ms, 0.5)} ms, p95 ${pct(ms, 0.95)} ms`
-}
-
-function pct(samples: number[], p: number): string {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)].toFixed(0)
 }

@@ -13,7 +13,7 @@ import { trainChurnModel } from '../worker/predict/train'
 import { ADMIN_TOKEN, startWorker } from '../test/node/support/worker'
 import { countingDb } from './counting-db'
 import { localDb, seedBenchSite } from './seed'
-import { summary, timeGets } from './timing'
+import { summary, timeCalls } from './timing'
 
 const SIZES = [10_000, 100_000]
 /** The cron's share of an invocation's queries for training (worker/scheduled.ts). */
@@ -39,6 +39,7 @@ export async function benchPredict(only?: string): Promise<Record<string, string
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
         })
         const jobs = (await res.json()) as { churn_model: { status: string } | null }
+        console.error(`${label}: cron run ${res.status}`, JSON.stringify(jobs))
         out[`${label}: cron run with training, wrangler dev`] =
           `${((performance.now() - t) / 1000).toFixed(1)} s, model ${jobs.churn_model?.status ?? 'not due'}`
 
@@ -49,12 +50,12 @@ export async function benchPredict(only?: string): Promise<Record<string, string
         )
         out[`${label}: model card`] =
           `${card.status}, n ${card.n}, holdout AUC ${card.auc?.toFixed(3) ?? '—'}; ` +
-          summary(await timeGets(() => `${base}/models/churn`, keys.read, RUNS))
+          summary(await timeCalls(() => `${base}/models/churn`, keys.read, RUNS))
         out[`${label}: users/at-risk`] = summary(
-          await timeGets(() => `${base}/users/at-risk`, keys.read, RUNS),
+          await timeCalls(() => `${base}/users/at-risk`, keys.read, RUNS),
         )
         out[`${label}: users/at-risk?tier=plus&risk=high`] = summary(
-          await timeGets(() => `${base}/users/at-risk?tier=plus&risk=high`, keys.read, RUNS),
+          await timeCalls(() => `${base}/users/at-risk?tier=plus&risk=high`, keys.read, RUNS),
         )
         const page = await get<{ users: { uid: string }[] }>(
           `${base}/users/at-risk?limit=${RUNS + 1}`,
@@ -62,12 +63,15 @@ export async function benchPredict(only?: string): Promise<Record<string, string
         )
         let i = 0
         out[`${label}: users/:uid/insights`] = summary(
-          await timeGets(
+          await timeCalls(
             () => `${base}/users/${page.users[i++ % page.users.length].uid}/insights`,
             keys.read,
             RUNS,
           ),
         )
+      } catch (err) {
+        console.error(worker.output().slice(-4000))
+        throw err
       } finally {
         await worker.stop()
       }

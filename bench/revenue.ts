@@ -10,6 +10,7 @@ import { getPlatformProxy } from 'wrangler'
 import { usersForEvents } from '../scripts/demo/generate'
 import { seedDemoSite } from '../scripts/demo/site'
 import { migrate, newStateDir, startWorker } from '../test/node/support/worker'
+import { summary, timeCalls } from './timing'
 
 const SIZES = [100_000, 1_000_000]
 const DAYS = 365
@@ -45,10 +46,10 @@ export async function benchRevenue(only?: string): Promise<Record<string, string
       try {
         for (const period of ['90d', '365d']) {
           const url = `${worker.url}/v1/sites/${keys.site_id}/revenue?period=${period}`
-          out[`${label}, ${period}: revenue`] = summary(await time(url, keys.read))
+          out[`${label}, ${period}: revenue`] = summary(await timeCalls(url, keys.read, RUNS))
           const filtered = `${url}&feature=investment_tracking`
           out[`${label}, ${period}: revenue, feature filter`] = summary(
-            await time(filtered, keys.read),
+            await timeCalls(filtered, keys.read, RUNS),
           )
         }
       } finally {
@@ -59,28 +60,4 @@ export async function benchRevenue(only?: string): Promise<Record<string, string
     }
   }
   return out
-}
-
-async function time(url: string, key: string): Promise<number[]> {
-  const samples: number[] = []
-  for (let i = 0; i <= RUNS; i++) {
-    const t = performance.now()
-    const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } })
-    await res.arrayBuffer()
-    if (res.status === 429) {
-      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 60) * 1000))
-      i--
-      continue
-    }
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`)
-    if (i > 0) samples.push(performance.now() - t) // the first call warms the isolate
-  }
-  return samples
-}
-
-function summary(ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b)
-  const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)].toFixed(0)
-  return `p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms`
 }

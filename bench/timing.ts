@@ -1,13 +1,24 @@
 /**
- * p50 / p95 of GET requests through `wrangler dev`, for the prediction and forecast benches:
- * one warm-up call, then `runs` timed ones; a 429 waits out its Retry-After and is not counted.
+ * p50 / p95 of requests through `wrangler dev`, for the benches: one warm-up call, then `runs`
+ * timed ones; a 429 waits out its Retry-After and is not counted. `url` may be a function, for
+ * a different URL each call; a `body` makes it a POST of that JSON.
  */
-export async function timeGets(url: () => string, key: string, runs: number): Promise<number[]> {
+export async function timeCalls(
+  url: string | (() => string),
+  key: string,
+  runs: number,
+  body?: unknown,
+): Promise<number[]> {
+  const init = {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  }
   const samples: number[] = []
   for (let i = 0; i <= runs; i++) {
+    const target = typeof url === 'string' ? url : url()
     const t = performance.now()
-    const target = url()
-    const res = await fetch(target, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(target, init)
     await res.arrayBuffer()
     if (res.status === 429) {
       await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 60) * 1000))
