@@ -34,10 +34,13 @@ export function pickInstitution(rng: Rng, except: string[] = []): string {
 
 export function drawProfile(rng: Rng, days: number): Profile {
   const existing = rng.chance(0.4)
-  // Existing customers skew paid; signups mostly start free. Upgrades during the window
-  // bring the mix to about 65 / 25 / 10.
+  // Existing customers skew paid; signups mostly start free and pay later, so the month's new
+  // subscriptions keep up the history's stream (subscription-history.ts GROWTH) rather than
+  // jump above it. Upgrades during the window bring the mix to about 65 / 25 / 10.
   const tier = rng.weighted<Tier>(
-    existing ? { free: 0.6, plus: 0.28, premium: 0.12 } : { free: 0.74, plus: 0.2, premium: 0.06 },
+    existing
+      ? { free: 0.33, plus: 0.47, premium: 0.2 }
+      : { free: 0.89, plus: 0.085, premium: 0.025 },
   )
   const features = new Set<string>()
   for (const [name, spec] of Object.entries(FEATURES)) {

@@ -1,10 +1,14 @@
 /**
  * The months before the activity window, told by the billing system alone (revenue events):
  * the bank launched its paid plans when the history starts, so every subscription in the data
- * begins with `subscription_started`. An existing customer's history ends on the tier they
- * have when the window opens; some came back after cancelling (a reactivation), some changed
- * tier on the way, a few had a charge refunded. Former customers subscribed and left before
- * the window, so they appear in revenue only.
+ * begins with `subscription_started`. Since then a stream of new subscriptions has come in,
+ * growing by GROWTH a month into the window's own rate (new signups paying at once and free
+ * users converting), and each plan ends at its tier's PLAN_CHURN. Whoever of that stream is
+ * still paying when the window opens is an existing customer of the window, so their start
+ * dates are the survivors' (customerHistory): the later, the likelier. Some came back after
+ * cancelling (a reactivation), some changed tier on the way, a few had a charge refunded.
+ * The rest of the stream left before the window: former customers in revenue only, and
+ * existing free users who once paid (lapsed).
  *
  * Planted (scripts/demo/catalog.ts names the signals): `plus` churns clearly above `premium`
  * — former customers are mostly plus, and in the window plus plans are cancelled at
@@ -20,13 +24,19 @@ export type HistoryWindow = { start: number; windowStart: number }
 
 /** Monthly chance a paid plan is cancelled by tier (the window's churn hazard uses these). */
 export const PLAN_CHURN = { plus: 0.09, premium: 0.025 } as const
-/** Former customers per demo user, and how many of them had CHURN_TIER. */
-export const FORMER_SHARE = 0.035
+/**
+ * Monthly growth of the stream of new subscriptions. With PLAN_CHURN and the paying base at the
+ * window's start (profile.ts) it gives the history's last month about as many new
+ * subscriptions as the window (seed 42: 224 against 222), so revenue and MRR run on smoothly.
+ */
+export const GROWTH = 0.1
+/** Former customers per demo user (the stream's leavers), and how many of them had CHURN_TIER. */
+export const FORMER_SHARE = 0.05
 const FORMER_PLUS = 0.93
 /** Existing free users who once paid and cancelled. */
 const LAPSED_SHARE = 0.07
-/** Existing paying customers who cancelled once in the history and came back. */
-const COMEBACK_SHARE = 0.08
+/** Existing paying customers who cancelled once in the history and came back, by churn. */
+const COMEBACK_SHARE = { plus: 0.08, premium: 0.01 } as const
 
 const REASONS = { too_expensive: 3, missing_features: 2, switching_bank: 1, not_using: 2 }
 
@@ -39,26 +49,20 @@ export function customerHistory(billing: Billing, rng: Rng, h: HistoryWindow, ti
   const span = h.windowStart - h.start
   if (span < 30 * DAY_MS) return
   if (tier === 'free') {
-    if (!rng.chance(LAPSED_SHARE)) return
-    const start = h.start + Math.pow(rng.next(), 1.6) * (span - 20 * DAY_MS)
-    billing.start(start, rng.chance(0.95) ? CHURN_TIER : 'premium', 'month')
-    const end = Math.min(
-      start + 10 * DAY_MS + rng.exponential(1 / (60 * DAY_MS)),
-      h.windowStart - DAY_MS,
-    )
-    billing.renewUntil(end)
-    billing.cancel(end, cancelReason(rng))
+    if (rng.chance(LAPSED_SHARE)) leaver(billing, rng, h, rng.chance(0.95) ? CHURN_TIER : 'premium')
     return
   }
-  // More customers early on: the launch brought the base, later months add to it.
-  let start = h.start + Math.pow(rng.next(), 1.5) * (span - 3 * DAY_MS)
+  // A survivor of the stream: joined `age` before the window, the odds falling with age as
+  // the stream was smaller then (GROWTH) and fewer of its plans are still running (churn).
+  const age = truncatedExponential(rng, (GROWTH + PLAN_CHURN[tier]) / MONTH, span - 3 * DAY_MS)
+  let start = h.windowStart - age
   const interval = billing.drawInterval()
   let first: Tier = tier
-  if (interval === 'month' && tier === 'premium' && rng.chance(0.35)) first = 'plus'
-  if (interval === 'month' && tier === 'plus' && rng.chance(0.12)) first = 'premium'
+  if (interval === 'month' && tier === 'premium' && rng.chance(0.25)) first = 'plus'
+  if (interval === 'month' && tier === 'plus' && rng.chance(0.04)) first = 'premium'
   billing.start(start, first, interval)
   const room = h.windowStart - start
-  if (room > 40 * DAY_MS && rng.chance(COMEBACK_SHARE)) {
+  if (room > 40 * DAY_MS && rng.chance(COMEBACK_SHARE[first === 'premium' ? 'premium' : 'plus'])) {
     const end = rng.between(start + 20 * DAY_MS, h.windowStart - 15 * DAY_MS)
     billing.renewUntil(end)
     billing.cancel(end, cancelReason(rng))
@@ -88,16 +92,46 @@ export function tellFormerCustomer(
   const span = h.windowStart - h.start
   if (span < 30 * DAY_MS) return
   const rng = new Rng(mixSeed(w.seed, k, 13))
-  const pseudonym = mixSeed(w.seed, k, 17).toString(16).padStart(8, '0')
   const key = `x-${k.toString(36)}`
-  const tl = new Timeline(out, rng, w.siteId, w.now, key, `u_${pseudonym}${key}`)
-  const billing = new Billing(tl, rng)
-  // Early starts are likelier: a late one would have had to leave within days.
-  const start = h.start + Math.pow(rng.next(), 1.6) * (span - 20 * DAY_MS)
-  billing.start(start, rng.chance(FORMER_PLUS) ? CHURN_TIER : 'premium', 'month')
-  // A lifetime of about six weeks, inside the history: they left before the window.
-  let end = start + 5 * DAY_MS + rng.exponential(1 / (45 * DAY_MS))
-  if (end >= h.windowStart - DAY_MS) end = rng.between(start + 5 * DAY_MS, h.windowStart - DAY_MS)
-  billing.renewUntil(end)
-  billing.cancel(end, cancelReason(rng))
+  const tl = new Timeline(out, rng, w.siteId, w.now, key, demoUid(mixSeed(w.seed, k, 17), key))
+  leaver(new Billing(tl, rng), rng, h, rng.chance(FORMER_PLUS) ? CHURN_TIER : 'premium')
+}
+
+/**
+ * A user id as the bank's backend might send one: a pseudonym and the demo's key. Base 36 and
+ * the underscore keep every digit run under 8, which the collector refuses as possible PII.
+ */
+export function demoUid(pseudonym: number, key: string): string {
+  return `u_${pseudonym.toString(36)}_${key}`
+}
+
+const MONTH = 30 * DAY_MS
+
+/** An age in [0, max) drawn with density ∝ e^(−rate·age). */
+function truncatedExponential(rng: Rng, rate: number, max: number): number {
+  return -Math.log(1 - rng.next() * (1 - Math.exp(-rate * max))) / rate
+}
+
+/**
+ * One of the stream who left before the window: joined `age` before it (the stream's odds,
+ * times the chance of having left since), stayed a lifetime of the tier's churn (shorter than
+ * `age`), and cancelled.
+ */
+function leaver(billing: Billing, rng: Rng, h: HistoryWindow, tier: Tier): void {
+  const churn = PLAN_CHURN[tier === 'premium' ? 'premium' : 'plus'] / MONTH
+  const max = h.windowStart - h.start - 2 * DAY_MS
+  // By rejection; should every draw miss, the oldest start, the likeliest to have left.
+  let age = max
+  for (let i = 0; i < 50; i++) {
+    const a = truncatedExponential(rng, GROWTH / MONTH, max)
+    if (rng.chance((1 - Math.exp(-churn * a)) / (1 - Math.exp(-churn * max)))) {
+      age = Math.max(a, 2 * DAY_MS)
+      break
+    }
+  }
+  const start = h.windowStart - age
+  const lifetime = truncatedExponential(rng, churn, age - DAY_MS)
+  billing.start(start, tier, 'month')
+  billing.renewUntil(start + lifetime)
+  billing.cancel(start + lifetime, cancelReason(rng))
 }

@@ -13,7 +13,7 @@ import { adoptForTier, drawProfile, type Profile } from './profile'
 import { mixSeed, Rng } from './random'
 import { Session } from './session'
 import type { Flow } from './signup-flow'
-import { customerHistory, PLAN_CHURN } from './subscription-history'
+import { customerHistory, demoUid, PLAN_CHURN } from './subscription-history'
 import { Timeline, type Device, SESSION_GAP_MS } from './timeline'
 
 /** `historyStart`: when the subscription history begins (at or before the window's start). */
@@ -61,8 +61,8 @@ class UserStory {
   ) {
     this.rng = new Rng(mixSeed(world.seed, index))
     const key = index.toString(36)
-    const pseudonym = mixSeed(world.seed, index, 7).toString(16).padStart(8, '0')
-    this.tl = new Timeline(out, this.rng, world.siteId, world.now, key, `u_${pseudonym}${key}`)
+    const uid = demoUid(mixSeed(world.seed, index, 7), key)
+    this.tl = new Timeline(out, this.rng, world.siteId, world.now, key, uid)
     this.profile = drawProfile(this.rng, world.days)
     this.windowStart = world.now - world.days * DAY_MS
     this.firstMidnight = Math.floor(this.windowStart / DAY_MS) * DAY_MS
