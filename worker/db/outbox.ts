@@ -6,15 +6,17 @@ import type { IngestMessage } from '../env'
 
 export type OutboxRow = { id: string; body: string; created_at: number; attempts: number }
 
+/** `message` may come serialized already (ingest measures its size that way). */
 export function insertOutboxStatement(
   db: D1Database,
   id: string,
-  message: IngestMessage,
+  message: IngestMessage | string,
   now: number,
 ): D1PreparedStatement {
+  const body = typeof message === 'string' ? message : JSON.stringify(message)
   return db
     .prepare('INSERT INTO ingest_outbox (id, body, created_at) VALUES (?1, ?2, ?3)')
-    .bind(id, JSON.stringify(message), now)
+    .bind(id, body, now)
 }
 
 /** One statement for any number of rows: the ids travel as one JSON parameter. */

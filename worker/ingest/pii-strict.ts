@@ -13,13 +13,34 @@ import { CARD, REDACTED, isCard, redact } from './pii'
  * find is kept in that spelling with the find replaced; any other value is kept as sent.
  */
 export function redactStrict(s: string): string {
-  const n = normalise(s)
+  if (!mayHoldPii(s)) return s
+  const n = NEEDS_NORMALISING.test(s) ? normalise(s) : s
   const out = redact(redactIbans(n))
     .replace(EMAIL_ANY_SCRIPT, REDACTED)
     .replace(CARD, (m) => (hasCardGroups(m.split(SEPARATORS)) ? REDACTED : m))
     .replace(GROUPED_DIGITS, (m) => (hasCardWindow(m.replace(/\D/g, '')) ? REDACTED : m))
   return out === n ? s : out
 }
+
+/**
+ * Whether any pattern here or in ./pii.ts could match: an `@` (emails); 8 digits in a row
+ * (digit runs); two letters then two digits (where an IBAN starts); 13 digits or more (a card
+ * is 13–19, however grouped); or what `normalise` may turn into those (`%`, non-ASCII). Most
+ * values (names, steps, paths, ids with a short counter) have none and are kept unscanned:
+ * the full scan was most of ingest's time.
+ */
+function mayHoldPii(s: string): boolean {
+  if (SUSPECT.test(s)) return true
+  let digits = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57 && ++digits >= 13) return true
+  }
+  return false
+}
+const SUSPECT = /[^\x00-\x7f]|[%@]|\d{8}|[a-z]{2}\d\d/i
+/** ASCII without `%` is its own normal form: NFKC keeps ASCII, the rest only touches others. */
+const NEEDS_NORMALISING = /[^\x00-\x7f]|%/
 
 /** Characters that show nothing but can split a number or an address. */
 const INVISIBLE =

@@ -9,7 +9,7 @@ import { addCountsStatement } from '../db/counters'
 import { insertEventStatements } from '../db/events'
 import { deleteOutboxStatement, insertOutboxStatement } from '../db/outbox'
 import type { Counts, Env, EventSource, IngestMessage } from '../env'
-import { markDirtyStatement } from '../db/rollup-dirty'
+import { markDaysDirtyStatement } from '../db/rollup-dirty'
 import { daysOf, INVOCATION_QUERIES, type Budget } from '../rollups'
 import { REBUILD_QUERIES, scheduleRebuilds } from '../rollups/freshness'
 import type { EventRow } from '../schemas'
@@ -43,7 +43,7 @@ export function storeStatements(db: D1Database, messages: IngestMessage[]) {
     // After the events: a link marks dirty the days of the anonymous id's stored events.
     ...aliasStatements(db, [...rows.values()].flat()),
     ...[...counts.values()].map((c) => addCountsStatement(db, c.site_id, c.day, c.counts)),
-    ...daysOf([...rows.values()].flat()).map((d) => markDirtyStatement(db, d.site_id, d.day)),
+    ...markDaysDirtyStatement(db, daysOf([...rows.values()].flat())),
     ...(outbox.length ? [deleteOutboxStatement(db, outbox)] : []),
   ]
   return { statements, inserts: inserts.length }
@@ -93,7 +93,8 @@ const MESSAGE_MAX_BYTES = 100_000
  */
 export async function dispatch(env: Env, message: IngestMessage): Promise<number | null> {
   if (!message.rows.length && !message.counts) return 0
-  const messages = splitBySize(message)
+  const parts = splitBySize(message)
+  const messages = parts.map((p) => p.message)
   if (!env.EVENTS || message.source === 'server') {
     const since = Date.now()
     const budget = { left: INVOCATION_QUERIES }
@@ -109,10 +110,11 @@ export async function dispatch(env: Env, message: IngestMessage): Promise<number
     return null
   }
   const now = Date.now()
-  const kept = messages.map((m) => ({ ...m, outbox: crypto.randomUUID() }))
-  await env.DB.batch(kept.map(({ outbox, ...m }) => insertOutboxStatement(env.DB, outbox, m, now)))
+  const kept = parts.map((p) => ({ ...p, id: crypto.randomUUID() }))
+  await env.DB.batch(kept.map((p) => insertOutboxStatement(env.DB, p.id, p.json, now)))
   // Kept already: if the queue refuses them, the outbox drain stores them (ingest/outbox.ts).
-  await sendToQueue(env.EVENTS, kept).catch((err) =>
+  const queued = kept.map((p) => ({ ...p.message, outbox: p.id }))
+  await sendToQueue(env.EVENTS, queued).catch((err) =>
     console.error('queue send failed; the outbox keeps the events', String(err)),
   )
   return null
@@ -123,7 +125,15 @@ function sendToQueue(queue: Queue<IngestMessage>, messages: IngestMessage[]) {
   return queue.sendBatch(messages.map((body) => ({ body, contentType: 'json' })))
 }
 
-function splitBySize(message: IngestMessage): IngestMessage[] {
+/**
+ * A message and its JSON, which is the outbox row's body: a request is serialized once to be
+ * measured and kept, not once per row and then again.
+ */
+type Part = { message: IngestMessage; json: string }
+
+function splitBySize(message: IngestMessage): Part[] {
+  const json = JSON.stringify(message)
+  if (json.length <= MESSAGE_MAX_BYTES) return [{ message, json }]
   const parts: IngestMessage[] = [{ ...message, rows: [] }]
   let bytes = 0
   for (const row of message.rows) {
@@ -135,9 +145,17 @@ function splitBySize(message: IngestMessage): IngestMessage[] {
     parts.at(-1)!.rows.push(row)
     bytes += size
   }
-  return parts
+  return parts.map((m) => ({ message: m, json: JSON.stringify(m) }))
 }
 
+const DAY_MS = 86_400_000
+/** The last day asked for: a batch's events fall on one or two days, so most calls are a hit. */
+let lastDay = { n: NaN, day: '' }
+
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
+  // Beyond Date's range: let toISOString throw, as it always did.
+  if (!(Math.abs(ms) <= 8.64e15)) return new Date(ms).toISOString().slice(0, 10)
+  const n = Math.floor(ms / DAY_MS)
+  if (n !== lastDay.n) lastDay = { n, day: new Date(n * DAY_MS).toISOString().slice(0, 10) }
+  return lastDay.day
 }
