@@ -14,7 +14,16 @@ import { CARD, REDACTED, isCard, redact } from './pii'
  */
 export function redactStrict(s: string): string {
   if (!mayHoldPii(s)) return s
-  const n = NEEDS_NORMALISING.test(s) ? normalise(s) : s
+  return scan(s, NEEDS_NORMALISING.test(s) ? normalise(s) : s)
+}
+
+/** The whole pass, without redactStrict's shortcuts: what the tests hold them against. */
+export function redactStrictSlow(s: string): string {
+  return scan(s, normalise(s))
+}
+
+/** `n` is `s` normalised. */
+function scan(s: string, n: string): string {
   const out = redact(redactIbans(n))
     .replace(EMAIL_ANY_SCRIPT, REDACTED)
     .replace(CARD, (m) => (hasCardGroups(m.split(SEPARATORS)) ? REDACTED : m))
