@@ -115,8 +115,12 @@ describe('forecast words', () => {
     expect(phrase(2, 2)).toBe('crosses critical in 1 day')
     expect(phrase(1, 1)).toBe('crosses critical today')
     expect(phrase(1, 5)).toBe('crosses critical within 4 days')
-    expect(phrase(4, null)).toBe('crosses critical in 3 days or later')
-    expect(phrase(1, null)).toBe('crosses critical today or later')
+    expect(phrase(4, null)).toBe(
+      'crosses critical in 3 days or more (its 80% interval runs past the horizon)',
+    )
+    expect(phrase(1, null)).toBe(
+      'crosses critical any day from today (its 80% interval runs past the horizon)',
+    )
     // An answer computed two days ago still counts from today.
     expect(crossingPhrase(heading(4, 7), '2026-12-02', '2026-12-04')).toBe(
       'crosses critical in 2–5 days',
@@ -125,7 +129,7 @@ describe('forecast words', () => {
 
   it('names the institution and the metric, with the likeliest day', () => {
     expect(headingSentence(heading(4, 7), '2026-12-03', '2026-12-04')).toBe(
-      'Pinecrest savings: error rate crosses critical in 3–6 days (likeliest Dec 8).',
+      'Pinecrest savings: error rate crosses critical in 3–6 days; likeliest Dec 8.',
     )
   })
 })

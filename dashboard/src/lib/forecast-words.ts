@@ -31,7 +31,7 @@ export function holdoutSentence(s: Extract<SeriesForecast, { status: 'ok' }>): s
 
 /**
  * "crosses critical in 3–6 days", "… in 4 days", "… today", "… within 4 days", "… in 2 days or
- * later" (the 80% interval's later end is beyond the horizon). `today` is the viewer's UTC date.
+ * more (its 80% interval runs past the horizon)". `today` is the viewer's UTC date.
  */
 export function crossingPhrase(h: ThresholdHeading, asOf: string, today: string): string {
   const gap = dayNumber(today) - dayNumber(asOf)
@@ -39,9 +39,7 @@ export function crossingPhrase(h: ThresholdHeading, asOf: string, today: string)
   const hi = h.in_days_80[1] === null ? null : Math.max(0, h.in_days_80[1] - gap)
   const when =
     hi === null
-      ? lo === 0
-        ? 'today or later'
-        : `in ${days(lo)} or later`
+      ? `${lo === 0 ? 'any day from today' : `in ${days(lo)} or more`} (its 80% interval runs past the horizon)`
       : lo === hi
         ? lo === 0
           ? 'today'
@@ -52,8 +50,8 @@ export function crossingPhrase(h: ThresholdHeading, asOf: string, today: string)
   return `crosses ${h.level} ${when}`
 }
 
-/** "Pinecrest savings: error rate crosses critical in 3–6 days (likeliest Dec 17)." */
+/** "Pinecrest savings: error rate crosses critical in 3–6 days; likeliest Dec 17." */
 export function headingSentence(h: ThresholdHeading, asOf: string, today: string): string {
   const what = `${humanize(h.institution)}: ${humanize(h.metric).toLowerCase()}`
-  return `${what} ${crossingPhrase(h, asOf, today)} (likeliest ${formatDay(h.date)}).`
+  return `${what} ${crossingPhrase(h, asOf, today)}; likeliest ${formatDay(h.date)}.`
 }
