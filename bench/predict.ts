@@ -11,7 +11,7 @@
 import { rmSync } from 'node:fs'
 import { trainChurnModel } from '../worker/predict/train'
 import { ADMIN_TOKEN, startWorker } from '../test/node/support/worker'
-import { countingDb } from './counting-db'
+import { counting } from '../test/worker/counting-db'
 import { localDb, seedBenchSite } from './seed'
 import { summary, timeCalls } from './timing'
 
@@ -79,7 +79,7 @@ export async function benchPredict(only?: string): Promise<Record<string, string
       // The same training again in Node, to count its statements at the binding.
       const proxy = await localDb(state)
       try {
-        const { db: counted, count } = countingDb(proxy.env.DB)
+        const { db: counted, counter } = counting(proxy.env.DB)
         const budget = { left: PREDICT_QUERIES }
         const cpu = process.cpuUsage()
         const t = performance.now()
@@ -90,7 +90,7 @@ export async function benchPredict(only?: string): Promise<Record<string, string
           `${(wall / 1000).toFixed(1)} s wall, ${((user + system) / 1e6).toFixed(1)} s CPU, ` +
           `${result.status}, ${result.scored.toLocaleString('en')} users scored`
         out[`${label}: training queries`] =
-          `${count()} statements (its budget counted ${PREDICT_QUERIES - budget.left} of ${PREDICT_QUERIES})`
+          `${counter.queries} statements (its budget counted ${PREDICT_QUERIES - budget.left} of ${PREDICT_QUERIES})`
       } finally {
         await proxy.dispose()
       }
