@@ -26,6 +26,8 @@ export default defineConfig(async () => {
                   DEV_ALLOW_LOCAL_WEBHOOKS: '1',
                   // Rollups follow ingest a second later, not 30 s (test/worker/freshness.test.ts).
                   ROLLUP_REBUILD_DELAY_SECONDS: '1',
+                  // Sites whose id starts "shard2-" live in the second D1 database (sharding.test.ts).
+                  SITE_SHARDS: JSON.stringify({ 'demo-credit-union': 'DB_2', 'shard2-*': 'DB_2' }),
                 },
                 // A real limiter with a tiny budget, swapped in where a test needs to hit it.
                 ratelimits: {

@@ -29,7 +29,10 @@ export type RebuildMessage = { kind: 'rebuild'; site_id: string; day: string }
 export type EventSource = 'client' | 'server'
 
 export type Env = {
+  /** The default shard; more shards are D1 bindings named DB_<name> (db/shards.ts). */
   DB: D1Database
+  /** JSON `{"site id" or "prefix*": "DB_<name>"}`: the sites that do not live in DB. */
+  SITE_SHARDS?: string
   /** Absent in a bare `wrangler dev` setup: ingest then writes straight to D1. */
   EVENTS?: Queue<IngestMessage | RebuildMessage>
   /**

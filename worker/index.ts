@@ -8,6 +8,7 @@ import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
 import { ApiError } from './lib/errors'
 import { clientLimit } from './middleware/client-limit'
+import { siteShard } from './middleware/site-shard'
 import { jsonBodies } from './middleware/json-body'
 import { securityHeaders } from './middleware/security-headers'
 import admin from './routes/admin'
@@ -44,6 +45,7 @@ import { runJobs } from './scheduled'
 export const app = new Hono<AppEnv>()
   .use(securityHeaders)
   .use('/v1/*', clientLimit, jsonBodies)
+  .use('/v1/sites/:site/*', siteShard)
   .get('/v1/health', (c) => c.json({ ok: true }))
   .route('/', reference)
   .route('/v1/events', events)

@@ -5,7 +5,8 @@
  * in bounded slices, and the rollup days that hold them; audit rows past
  * `audit_retention_days`), preparing overviews, training one site's churn model, and expiring
  * stored answers, dead letters and old deliveries. Each job has a share of the queries one
- * invocation may run, so a run stays far inside D1's limit.
+ * invocation may run, so a run stays far inside D1's limit. Every shard (db/shards.ts) runs
+ * the jobs against its own rows, with its part of each share (docs/scaling.md).
  */
 import { deliverDue, senderOf } from './alerts/deliver'
 import { evaluateAlerts } from './alerts/run'
@@ -20,13 +21,17 @@ import { prepareOverview } from './routes/insights/dashboard'
 import { preparePerformance } from './routes/insights/performance'
 import { purgeRollupsBefore } from './rollups/insights'
 import { purgePerfBefore } from './rollups/perf'
+import { allShards, type Shard } from './db/shards'
 import { parseConfig } from './db/sites'
 import { EVENT_TYPES } from './schemas'
 import { trainDueModel } from './predict/retrain'
 
 const DAY_MS = 86_400_000
 const DELETE_SLICE = 5_000
-/** Shares of D1's 1,000 queries an invocation (each statement of a batch counts). */
+/**
+ * Shares of D1's 1,000 queries an invocation (each statement of a batch counts), split evenly
+ * between the shards of a run; the expiry batch at the end is ≤ 4 more per shard.
+ */
 const QUERIES = {
   outbox: 50,
   rebuild: 340,
@@ -50,30 +55,72 @@ export type JobsRun = {
   churn_model: { site_id: string; status: string; reason: string | null; scored: number } | null
 }
 
-/** Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts). */
+/**
+ * At most this many shards a run, the rest in turn by the minute: each keeps half of every
+ * share, enough for a churn model (TRAIN_MIN_QUERIES) and days of rebuilds, and the queue
+ * consumer keeps the rollups fresh in between (docs/scaling.md).
+ */
+const SHARDS_PER_RUN = 2
+
+/**
+ * Everything cron does, also reachable as `POST /v1/admin/jobs/run` (see routes/admin.ts), for
+ * each shard of the run; the counts are their sums, `churn_model` the first shard's that trained
+ * one. A shard that fails does not stop the others; its error is thrown once they are done.
+ */
 export async function runJobs(env: Env, now = Date.now()): Promise<JobsRun> {
+  const shards = shardsOfRun(allShards(env), now)
+  const total: JobsRun = {
+    outbox_drained: 0,
+    rebuilt_days: 0,
+    alert_sites: 0,
+    webhook_messages: 0,
+    webhook_attempts: 0,
+    purged_events: 0,
+    churn_model: null,
+  }
+  const failed: unknown[] = []
+  for (const shard of shards) {
+    const run = await runShardJobs(shard.env, now, 1 / shards.length).catch((err) => {
+      console.error(`jobs of shard ${shard.name} failed:`, String(err))
+      failed.push(err)
+      return null
+    })
+    if (!run) continue
+    for (const k of Object.keys(total) as (keyof JobsRun)[]) {
+      if (k !== 'churn_model') total[k] += run[k]
+    }
+    total.churn_model ??= run.churn_model
+  }
+  if (failed.length) throw failed[0]
+  return total
+}
+
+function shardsOfRun(shards: Shard[], now: number): Shard[] {
+  if (shards.length <= SHARDS_PER_RUN) return shards
+  const start = (Math.floor(now / 60_000) * SHARDS_PER_RUN) % shards.length
+  return Array.from({ length: SHARDS_PER_RUN }, (_, i) => shards[(start + i) % shards.length]!)
+}
+
+/** One shard's jobs, `env.DB` being the shard, with `part` of every share of QUERIES. */
+async function runShardJobs(env: Env, now: number, part: number): Promise<JobsRun> {
+  const share = (job: keyof typeof QUERIES) => ({ left: Math.floor(QUERIES[job] * part) })
   try {
     // First, so the days of the events it stores are rebuilt in this run.
-    const outbox_drained = await drainOutbox(env.DB, now, { left: QUERIES.outbox }).catch(
+    const outbox_drained = await drainOutbox(env.DB, now, share('outbox')).catch(
       (err) => (console.error('outbox not drained:', String(err)), 0),
     )
-    const rebuilt = await rebuildDirtyDays(env.DB, { left: QUERIES.rebuild })
+    const rebuilt = await rebuildDirtyDays(env.DB, share('rebuild'))
     // A failing alert job must not stop the purge, nor the other way round.
-    const alerts = await evaluateAlerts(
-      env.DB,
-      now,
-      { left: QUERIES.alerts },
-      env.PUBLIC_URL,
-    ).catch(
+    const alerts = await evaluateAlerts(env.DB, now, share('alerts'), env.PUBLIC_URL).catch(
       (err) => (console.error('alerts not evaluated:', String(err)), { sites: 0, messages: 0 }),
     )
-    const attempts = await deliverDue(env.DB, senderOf(env), now, {
-      left: QUERIES.deliveries,
-    }).catch((err) => (console.error('webhooks not sent:', String(err)), 0))
-    const purged_events = await purgeExpiredEvents(env.DB, now, { left: QUERIES.purge })
+    const attempts = await deliverDue(env.DB, senderOf(env), now, share('deliveries')).catch(
+      (err) => (console.error('webhooks not sent:', String(err)), 0),
+    )
+    const purged_events = await purgeExpiredEvents(env.DB, now, share('purge'))
     const sites = [...new Set(rebuilt.map((d) => d.site_id))]
-    await prepareOverviews(env.DB, sites, { left: QUERIES.prepare })
-    const churn_model = await trainDueModel(env.DB, now, { left: QUERIES.predict }).catch(
+    await prepareOverviews(env.DB, sites, share('prepare'))
+    const churn_model = await trainDueModel(env.DB, now, share('predict')).catch(
       (err) => (console.error('churn model not trained:', String(err)), null),
     )
     return {

@@ -2,6 +2,7 @@
 declare namespace Cloudflare {
   interface Env extends Omit<import('../../worker/env').Env, 'EVENTS'> {
     EVENTS: Queue<import('../../worker/env').IngestMessage>
+    DB_2: D1Database
     ADMIN_TOKEN: string
     RECEIVER_URL: string
     TIGHT_LIMIT: RateLimit

@@ -5,9 +5,12 @@
  * the rest are acknowledged. Replays are harmless: events are inserted with INSERT OR IGNORE on
  * (site_id, id, source). Then it schedules the rebuild of the days it marked dirty, rebuilds
  * the days of the rebuild messages that came due (rollups/freshness.ts), and drains what the
- * queue lost (ingest/outbox.ts), scheduling its days the same way.
+ * queue lost (ingest/outbox.ts), scheduling its days the same way. Each message names its
+ * site, so each goes to its site's shard (db/shards.ts), where that site's outbox rows are too;
+ * the budget is the invocation's, over all shards.
  */
 import { deleteOutboxStatement } from '../db/outbox'
+import { allShards, byShard } from '../db/shards'
 import type { Env, IngestMessage } from '../env'
 import { INVOCATION_QUERIES, type Budget } from '../rollups'
 import {
@@ -27,31 +30,45 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env)
   const since = Date.now()
   const rebuilds = batch.messages.filter((m) => isRebuildMessage(m.body))
-  const ingest = batch.messages.filter((m) => !isRebuildMessage(m.body))
+  const ingest = byShard(
+    env,
+    batch.messages.filter((m) => !isRebuildMessage(m.body)),
+    siteOf,
+  )
   // D1 counts every statement of the invocation: storing first (perhaps twice, whole then one
   // by one), then rebuilds within what is left less the drain's share.
   const budget = { left: INVOCATION_QUERIES }
-  if (ingest.length) await storeBatch(ingest, env, budget)
+  for (const shard of ingest) await storeBatch(shard.items, shard.env, budget)
   // One share for both: a day marked long ago and rebuilt now, and the days that came due.
   const share = { left: Math.max(0, Math.min(REBUILD_QUERIES, budget.left - DRAIN_QUERIES)) }
-  if (ingest.length) {
-    const stored = ingest.map((m) => m.body as IngestMessage)
-    await scheduleRebuilds(env, stored, since, share)
+  for (const shard of ingest) {
+    const stored = shard.items.map((m) => m.body as IngestMessage)
+    await scheduleRebuilds(shard.env, stored, since, share)
   }
   // After storing: a day rebuilt now includes this batch's events.
-  if (rebuilds.length) await consumeRebuilds(env, rebuilds, share)
-  if (!outboxOn(env)) return
-  const drainedAt = Date.now()
-  const drained: IngestMessage[] = []
-  // One query kept back, so the drained days can be looked up and scheduled.
-  const drain = { left: Math.min(DRAIN_QUERIES, budget.left) - 1 }
-  await drainOutbox(env.DB, drainedAt, drain, drained).catch((err) =>
-    console.error('outbox not drained:', String(err)),
-  )
-  // What the queue lost is scheduled like the batch: its days show within a minute, no cron.
-  if (drained.length) {
-    await scheduleRebuilds(env, drained, drainedAt, { left: drain.left + 1 + share.left })
+  for (const shard of byShard(env, rebuilds, siteOf)) {
+    await consumeRebuilds(shard.env, shard.items, share)
   }
+  if (!outboxOn(env)) return
+  const shards = allShards(env)
+  const each = Math.floor(Math.min(DRAIN_QUERIES, budget.left) / shards.length)
+  for (const shard of shards) {
+    const drainedAt = Date.now()
+    const drained: IngestMessage[] = []
+    // One query kept back, so the drained days can be looked up and scheduled.
+    const drain = { left: each - 1 }
+    await drainOutbox(shard.db, drainedAt, drain, drained).catch((err) =>
+      console.error('outbox not drained:', String(err)),
+    )
+    // What the queue lost is scheduled like the batch: its days show within a minute, no cron.
+    if (drained.length) {
+      await scheduleRebuilds(shard.env, drained, drainedAt, { left: drain.left + 1 + share.left })
+    }
+  }
+}
+
+function siteOf(message: Message<unknown>): unknown {
+  return (message.body as { site_id?: unknown } | null)?.site_id
 }
 
 async function storeBatch(
@@ -95,17 +112,21 @@ export function backoffSeconds(attempts: number): number {
 async function keepDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now()
   const kept = batch.messages.filter((m) => !isRebuildMessage(m.body))
-  const outbox = kept
-    .map((m) => (m.body as Partial<IngestMessage> | null)?.outbox)
-    .filter((id): id is string => typeof id === 'string')
   if (!kept.length) return batch.ackAll()
-  await env.DB.batch([
-    ...kept.map((m) =>
-      env.DB.prepare(
-        'INSERT INTO dead_letters (queue, body, received_at) VALUES (?1, ?2, ?3)',
-      ).bind(batch.queue, JSON.stringify(m.body), now),
-    ),
-    ...(outbox.length ? [deleteOutboxStatement(env.DB, outbox)] : []),
-  ])
+  // In the site's shard, beside its outbox row; a message naming no site, in DB.
+  for (const { env: shard, items } of byShard(env, kept, siteOf)) {
+    const db = shard.DB
+    const outbox = items
+      .map((m) => (m.body as Partial<IngestMessage> | null)?.outbox)
+      .filter((id): id is string => typeof id === 'string')
+    await db.batch([
+      ...items.map((m) =>
+        db
+          .prepare('INSERT INTO dead_letters (queue, body, received_at) VALUES (?1, ?2, ?3)')
+          .bind(batch.queue, JSON.stringify(m.body), now),
+      ),
+      ...(outbox.length ? [deleteOutboxStatement(db, outbox)] : []),
+    ])
+  }
   batch.ackAll()
 }

@@ -6,7 +6,8 @@ import type { z } from 'zod'
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429,
+    /** 500 only for a Worker configured wrong (db/shards.ts), never for a request. */
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500,
     readonly code: string,
     message: string,
     readonly details?: unknown,

@@ -1,10 +1,12 @@
 /**
  * Operator calls with the ADMIN_TOKEN: `POST /v1/admin/sites` creates a site with its public
- * key and first admin key (DESIGN §5); `POST /v1/admin/jobs/run` runs the cron jobs now.
+ * key and first admin key (DESIGN §5) in the shard SITE_SHARDS names for it (db/shards.ts);
+ * `POST /v1/admin/jobs/run` runs the cron jobs now, over every shard.
  */
 import { Hono } from 'hono'
 import { auditStatement } from '../db/audit'
 import { newKey } from '../db/keys'
+import { allShards, shardFor } from '../db/shards'
 import { findSite, insertSiteStatements } from '../db/sites'
 import type { AppEnv } from '../env'
 import { randomToken, safeEqual } from '../lib/crypto'
@@ -31,8 +33,10 @@ const admin = new Hono<AppEnv>()
       `site-${randomToken(9)
         .toLowerCase()
         .replace(/[^a-z0-9]/g, '0')}`
-    if (await findSite(c.env.DB, id))
-      throw new ApiError(409, 'site_exists', `A site "${id}" exists already`)
+    // Any shard: a moved site's copy left in its old shard still holds the id (docs/scaling.md).
+    const found = await Promise.all(allShards(c.env).map((s) => findSite(s.db, id)))
+    if (found.some(Boolean)) throw new ApiError(409, 'site_exists', `A site "${id}" exists already`)
+    const db = shardFor(c.env, id)
     const site = {
       id,
       name: body.name,
@@ -40,11 +44,11 @@ const admin = new Hono<AppEnv>()
       created_at: Date.now(),
     }
     const config = SiteConfigSchema.parse({ allowed_origins: body.allowed_origins ?? [] })
-    const adminKey = await newKey(c.env.DB, id, 'admin', 'first admin key')
-    await c.env.DB.batch([
-      ...insertSiteStatements(c.env.DB, site, config),
+    const adminKey = await newKey(db, id, 'admin', 'first admin key')
+    await db.batch([
+      ...insertSiteStatements(db, site, config),
       adminKey.statement,
-      auditStatement(c.env.DB, id, null, 'site.create', { name: body.name }),
+      auditStatement(db, id, null, 'site.create', { name: body.name }),
     ])
     return c.json(
       {

@@ -5,6 +5,7 @@
  * styles under /demo/ are passed through to the static assets.
  */
 import { Hono } from 'hono'
+import { shardFor } from '../db/shards'
 import { findSite } from '../db/sites'
 import type { AppEnv } from '../env'
 
@@ -31,7 +32,7 @@ const demo = new Hono<AppEnv>()
     return c.env.ASSETS.fetch(c.req.raw)
   })
   .get('*', async (c) => {
-    const site = await findSite(c.env.DB, DEMO_SITE_ID)
+    const site = await findSite(shardFor(c.env, DEMO_SITE_ID), DEMO_SITE_ID)
     if (!site) {
       return c.html(
         page(

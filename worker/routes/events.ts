@@ -7,6 +7,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../env'
+import { envForSite } from '../db/shards'
 import { deviceOf, isBot } from '../ingest/user-agent'
 import { keyForIngest, siteForId, siteForPublicKey } from '../ingest/site-cache'
 import { dispatch, utcDay } from '../ingest/store'
@@ -74,7 +75,7 @@ const events = new Hono<AppEnv>()
 
       let site, limitKey: string, allowedTypes
       if (token) {
-        const key = await keyForIngest(c.env.DB, token)
+        const key = await keyForIngest(c.env, token)
         if (!key) throw new ApiError(401, 'unauthorized', 'This key is unknown or has been revoked')
         if (key.role !== 'ingest') {
           throw new ApiError(
@@ -83,7 +84,7 @@ const events = new Hono<AppEnv>()
             `Sending events needs an "ingest" key; this one is "${key.role}"`,
           )
         }
-        site = await siteForId(c.env.DB, key.site_id)
+        site = await siteForId(c.env, key.site_id)
         if (!site) throw new ApiError(401, 'unauthorized', 'This key belongs to no site')
         if (batch.site && batch.site !== site.site.public_key) {
           throw new ApiError(403, 'forbidden', '"site" names another site than the key')
@@ -97,7 +98,7 @@ const events = new Hono<AppEnv>()
             'unauthorized',
             'Name the site ("site": "pk_…") or send a secret ingest key',
           )
-        site = await siteForPublicKey(c.env.DB, batch.site)
+        site = await siteForPublicKey(c.env, batch.site)
         if (!site)
           throw new ApiError(
             401,
@@ -122,9 +123,11 @@ const events = new Hono<AppEnv>()
       await enforceLimit(c.env.INGEST_LIMIT, limitKey)
 
       const siteId = site.site.id
+      // The site's shard from here on: its events, counts and outbox rows live there alone.
+      const env = envForSite(c.env, siteId)
       const day = utcDay(now)
       if (!token && isBot(ua)) {
-        await dispatch(c.env, {
+        await dispatch(env, {
           site_id: siteId,
           day,
           source: 'client',
@@ -147,7 +150,7 @@ const events = new Hono<AppEnv>()
       // A beacon's page is gone before we answer; waitUntil keeps the hand-off alive even if the
       // client disconnects. A backend's batch is stored before the answer, so its counts are exact.
       const source = token ? 'server' : 'client'
-      const handOff = dispatch(c.env, { site_id: siteId, day, source, rows, counts })
+      const handOff = dispatch(env, { site_id: siteId, day, source, rows, counts })
       c.executionCtx.waitUntil(handOff)
       const stored = await handOff
       if (!rows.length) {

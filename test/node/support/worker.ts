@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { d1Bindings } from '../../../scripts/apply-migrations'
 
 export const ADMIN_TOKEN = 'e2e-admin-token'
 const WRANGLER = join(process.cwd(), 'node_modules', '.bin', 'wrangler')
@@ -121,12 +122,18 @@ export function newStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'stepwise-e2e-'))
 }
 
-/** Applies the migrations to a --persist-to folder, as `npm start` does to .wrangler/state. */
+/**
+ * Applies the migrations to a --persist-to folder, as `npm start` does to .wrangler/state: to
+ * every shard (DB, DB_2, …), since cron's jobs and the outbox drain visit each.
+ */
 export function migrate(state: string): void {
-  execFileSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-    stdio: 'pipe',
-  })
+  for (const binding of d1Bindings()) {
+    execFileSync(
+      WRANGLER,
+      ['d1', 'migrations', 'apply', binding, '--local', '--persist-to', state],
+      { env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: 'pipe' },
+    )
+  }
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string) {
@@ -145,11 +152,28 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   throw new Error(`wrangler dev did not start:\n${output()}`)
 }
 
+/**
+ * The default shard's file. Each shard (DB, DB_2) has one, named by a hash; the tests' sites
+ * are all in DB (none is named in SITE_SHARDS), so it is the one with the most sites.
+ */
 function findD1File(state: string): string {
   const dir = join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject')
-  const file = readdirSync(dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')
-  if (!file) throw new Error(`no D1 database under ${dir}`)
-  return join(dir, file)
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')
+    .map((f) => join(dir, f))
+  if (!files.length) throw new Error(`no D1 database under ${dir}`)
+  const sites = (file: string) => {
+    const db = new Database(file, { readonly: true, fileMustExist: true })
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM sites').get() as { n: number }).n
+    } catch {
+      return -1 // not migrated
+    } finally {
+      db.close()
+    }
+  }
+  const counts = files.map(sites)
+  return files[counts.indexOf(Math.max(...counts))]!
 }
 
 /** Polls `read` until `done(value)` holds or the time runs out; returns the last value. */
