@@ -10,7 +10,7 @@
 import type { FeatureAccessRow, FeatureDropReasonRow } from '../db/insights/feature-stats'
 import type { DropoffType } from './dropoff-types'
 import { increment } from './numbers'
-import { reachedSteps, type Run } from './workflow-runs'
+import { reachedFlags, type Run } from './workflow-runs'
 import type { WorkflowDef } from './workflows'
 
 export type RawPoint = {
@@ -38,17 +38,23 @@ export type Prices = Map<string, number>
 
 const userOf = (r: Run) => r.uid ?? `run:${r.run}`
 
+export const byStart = (a: Run, b: Run) => a.started_at - b.started_at
+
+/**
+ * `runs` may come sorted by start (stepSegments sorts once for all its segments): the sort
+ * here is stable, so it leaves them as they are, and cheaply.
+ */
 export function workflowDropoffs(def: WorkflowDef, runs: Run[], prices: Prices) {
   const decided = runs.filter((r) => r.outcome !== 'in_progress')
   const completedUsers = new Set(decided.filter((r) => r.outcome === 'completed').map(userOf))
   const users: WorkflowUsers = { type: def.dropoff_type, entered: new Set(), dropped: new Map() }
   const entered = def.steps.map(() => new Set<string>())
   const droppedRuns = def.steps.map(() => new Map<string, Run>())
-  for (const run of [...decided].sort((a, b) => a.started_at - b.started_at)) {
+  for (const run of decided.sort(byStart)) {
     const user = userOf(run)
     users.entered.add(user)
-    const seen = reachedSteps(run, def.steps)
-    def.steps.forEach((step, i) => seen.has(step) && entered[i].add(user))
+    const reached = reachedFlags(run, def.steps)
+    for (let i = 0; i < reached.length; i++) if (reached[i]) entered[i].add(user)
     const at = run.drop_step === null ? -1 : def.steps.indexOf(run.drop_step)
     // The user's latest dropping run at the step stands for them (its tier and reason).
     if (at >= 0 && !completedUsers.has(user)) droppedRuns[at].set(user, run)

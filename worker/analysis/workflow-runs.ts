@@ -126,6 +126,22 @@ export function reachedSteps(run: Pick<Run, 'events'>, steps: string[]): Set<str
   return reached
 }
 
+/** What `reachedFlags` computed for a run, with the steps it was computed for. */
+const reachedCache = new WeakMap<object, { steps: string[]; reached: boolean[] }>()
+
+/**
+ * `reachedSteps` as one flag per entry of `steps`, computed once per run and steps list: the
+ * drop-off analyses count every run in the workflow and again in each of its segments.
+ */
+export function reachedFlags(run: Pick<Run, 'events'>, steps: string[]): boolean[] {
+  const hit = reachedCache.get(run)
+  if (hit && hit.steps === steps) return hit.reached
+  const seen = reachedSteps(run, steps)
+  const reached = steps.map((s) => seen.has(s))
+  reachedCache.set(run, { steps, reached })
+  return reached
+}
+
 /**
  * The run as walked, one entry per visit: events at the same step merge into one visit, unless
  * the earlier one failed or was abandoned — then the next is a retry and shows again.

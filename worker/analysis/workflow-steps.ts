@@ -5,7 +5,7 @@
  * `dropped` (runs that ended there failed or abandoned) and the `reasons` they gave.
  */
 import { increment, quantile, ranked, rate, round } from './numbers'
-import { reachedSteps, type Run } from './workflow-runs'
+import { reachedFlags, type Run } from './workflow-runs'
 
 export type ReasonCount = { reason: string; count: number; share: number }
 export type StepReport = {
@@ -28,12 +28,12 @@ export function stepReports(decided: Run[], steps: string[]): StepReport[] {
   const reasons = steps.map(() => new Map<string, number>())
   const durations = stepDurations(decided, steps)
   for (const run of decided) {
-    const seen = reachedSteps(run, steps)
-    steps.forEach((step, i) => {
-      if (!seen.has(step)) return
+    const seen = reachedFlags(run, steps)
+    for (let i = 0; i < steps.length; i++) {
+      if (!seen[i]) continue
       reached[i]++
-      if (i + 1 < steps.length && seen.has(steps[i + 1])) onward[i]++
-    })
+      if (i + 1 < steps.length && seen[i + 1]) onward[i]++
+    }
     const at = run.drop_step === null ? -1 : steps.indexOf(run.drop_step)
     if (at >= 0) {
       dropped[at]++
@@ -56,7 +56,11 @@ export function stepReports(decided: Run[], steps: string[]): StepReport[] {
   }))
 }
 
-/** Seconds from each step's first event to the next step's first event, per step. */
+/**
+ * Seconds from each step's first event to the next step's first event, per step, in ascending
+ * order: their readers take quantiles, and `quantile` sorts a copy of an already sorted list in
+ * one pass, where a list of thousands in run order costs it a full comparison sort each time.
+ */
 export function stepDurations(runs: Run[], steps: string[]): number[][] {
   const out = steps.map((): number[] => [])
   for (const run of runs) {
@@ -68,6 +72,14 @@ export function stepDurations(runs: Run[], steps: string[]): number[][] {
       if (from !== undefined && to !== undefined && to >= from) out[i].push((to - from) / 1000)
     }
   }
+  return out.map(ascending)
+}
+
+/** Numbers in ascending order, by the typed array's numeric sort (no comparator calls). */
+export function ascending(values: number[]): number[] {
+  const sorted = new Float64Array(values).sort()
+  const out: number[] = new Array(sorted.length)
+  for (let i = 0; i < sorted.length; i++) out[i] = sorted[i]
   return out
 }
 

@@ -5,7 +5,7 @@
 import type { SiteConfig } from '../schemas'
 import { inferDropoffType, type DropoffType } from './dropoff-types'
 import { increment, quantile, rate, round } from './numbers'
-import { observedSteps, stepReports, type StepReport } from './workflow-steps'
+import { ascending, observedSteps, stepReports, type StepReport } from './workflow-steps'
 import type { WorkflowRunRow } from '../db/insights/workflow-runs'
 import { classifyRun, parseTrail, walkedPath, type Run } from './workflow-runs'
 
@@ -97,10 +97,7 @@ export function summarizeWorkflow(def: WorkflowDef, runs: Run[]): WorkflowSummar
     ...rest,
     ...outcomeCounts(runs),
     median_duration_s: round(
-      quantile(
-        durations.map((r) => (r.completed_at! - r.started_at) / 1000),
-        0.5,
-      ),
+      quantile(ascending(durations.map((r) => (r.completed_at! - r.started_at) / 1000)), 0.5),
       1,
     ),
     steps: stepReports(decided, steps),

@@ -7,7 +7,7 @@
  * workflow in one of those runs).
  */
 import type { FeatureAccessRow } from '../../db/insights/feature-stats'
-import { workflowDropoffs, type Prices } from '../dropoffs'
+import { byStart, workflowDropoffs, type Prices } from '../dropoffs'
 import type { Run } from '../workflow-runs'
 import type { WorkflowDef } from '../workflows'
 
@@ -39,15 +39,19 @@ export function droppedUsers(def: WorkflowDef, runs: Run[], prices: Prices) {
 
 /** Point id → its rate in each segment with a value (runs with no tier, device or bank left out). */
 export function stepSegments(def: WorkflowDef, runs: Run[], prices: Prices) {
+  // Segments in the order the runs first show them; each one's runs sorted by start once here,
+  // so that workflowDropoffs' (stable) sort finds them in order.
   const buckets = new Map<string, Run[]>()
   for (const run of runs) {
     for (const dim of SEGMENT_DIMENSIONS) {
       const value = run[dim]
-      if (!value) continue
-      const key = `${dim}:${value}`
-      const list = buckets.get(key) ?? []
-      list.push(run)
-      buckets.set(key, list)
+      if (value && !buckets.has(`${dim}:${value}`)) buckets.set(`${dim}:${value}`, [])
+    }
+  }
+  for (const run of [...runs].sort(byStart)) {
+    for (const dim of SEGMENT_DIMENSIONS) {
+      const value = run[dim]
+      if (value) buckets.get(`${dim}:${value}`)!.push(run)
     }
   }
   const out = new Map<string, SegmentRate[]>()
