@@ -32,8 +32,11 @@ export async function timeCalls(
 }
 
 export function summary(ms: number[]): string {
+  return `p50 ${percentile(ms, 0.5)} ms, p95 ${percentile(ms, 0.95)} ms`
+}
+
+/** The nearest-rank percentile, whole ms. */
+export function percentile(ms: number[], p: number): number {
   const sorted = [...ms].sort((a, b) => a - b)
-  const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)].toFixed(0)
-  return `p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms`
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)])
 }
