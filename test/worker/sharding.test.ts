@@ -257,6 +257,24 @@ describe('the shard map', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'shard_config' } })
   })
 
+  it('keeps a failing shard’s trouble to its own sites', async () => {
+    const down = () => Promise.reject(new Error('DB_2 is down'))
+    const broken = {
+      prepare: () => ({ bind: () => ({ first: down, all: down, run: down }) }),
+      batch: down,
+    }
+    const whoami = (token: string) =>
+      worker.fetch!(
+        new Request('http://stepwise.test/v1/whoami', {
+          headers: { authorization: `Bearer ${token}` },
+        }) as never,
+        { ...env, DB_2: broken as never },
+        createExecutionContext(),
+      )
+    expect((await whoami(one.read)).status).toBe(200)
+    expect((await whoami(two.read)).status).toBe(500)
+  })
+
   it('routes exact ids before the longest prefix, and the rest to DB', () => {
     const mapped = { ...env, SITE_SHARDS: '{"s*": "DB_2", "sh*": "DB", "shx": "DB_2"}' }
     const shards = ['s1', 'shy', 'shx', 'other'].map((id) => shardNameFor(mapped, id))

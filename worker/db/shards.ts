@@ -63,7 +63,7 @@ export function byShard<T>(env: Env, items: readonly T[], siteOf: (item: T) => u
 /**
  * Looks a row up in every shard at once (one round trip, a query per shard) and keeps the hit
  * from the shard the map names for its site: a copy left behind in the old shard of a moved
- * site is never read (docs/scaling.md).
+ * site is never read (docs/scaling.md). Throws a shard's error only if no shard had the row.
  */
 export async function findInShards<T>(
   env: Env,
@@ -71,10 +71,16 @@ export async function findInShards<T>(
   siteOf: (row: T) => string,
 ): Promise<T | null> {
   const shards = allShards(env)
-  const rows = await Promise.all(shards.map((s) => find(s.db)))
-  for (const [i, row] of rows.entries()) {
-    if (row !== null && shardNameFor(env, siteOf(row)) === shards[i]!.name) return row
+  // A shard that fails (down, behind on migrations) costs only its own sites their lookups.
+  const found = await Promise.allSettled(shards.map((s) => find(s.db)))
+  let failure: unknown = null
+  for (const [i, r] of found.entries()) {
+    if (r.status === 'rejected') failure ??= r.reason
+    else if (r.value !== null && shardNameFor(env, siteOf(r.value)) === shards[i]!.name) {
+      return r.value
+    }
   }
+  if (failure) throw failure
   return null
 }
 
