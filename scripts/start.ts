@@ -1,14 +1,15 @@
 /**
  * `npm start`: the whole system on http://localhost:8787. Builds the static assets, applies
- * the local D1 migrations, creates the demo bank with a month of data if the database is
- * empty, then runs `wrangler dev` and prints the dashboard link, the keys and the snippet.
+ * the local D1 migrations to every shard (DB, DB_2), creates the demo bank with a month of
+ * data if DB is empty and a small credit union in DB_2 if that is, then runs `wrangler dev`
+ * and prints the dashboard links, the keys and the snippet.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { applyLocalMigrations } from './apply-migrations'
+import { applyLocalMigrationsToShards } from './apply-migrations'
 import { build } from './build'
-import { createDemoSite, DEMO_KEYS_FILE, type DemoKeys } from './demo/site'
+import { createDemoSite, DEMO_KEYS_FILE, SHARD_DEMO_KEYS_FILE, type DemoKeys } from './demo/site'
 import { RECEIVER_PORT, startReceiver } from './webhook-receiver'
 
 const PORT = 8787
@@ -42,17 +43,17 @@ if (missing.length) {
   writeFileSync('.dev.vars', `${devVars.trimEnd()}\n${lines}\n`)
 }
 
-step('Applying D1 migrations (local)')
-applyLocalMigrations(WRANGLER, env)
+step('Applying D1 migrations (local, every shard)')
+applyLocalMigrationsToShards(WRANGLER, env)
 
-let keys: DemoKeys | undefined = existsSync(DEMO_KEYS_FILE)
-  ? JSON.parse(readFileSync(DEMO_KEYS_FILE, 'utf8'))
-  : undefined
+const kept = (file: string): DemoKeys | undefined =>
+  existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined
 const created = await createDemoSite({
   log: step,
   webhookUrl: `http://localhost:${RECEIVER_PORT}/webhook`,
 })
-keys = created ?? keys
+const keys = created.bank ?? kept(DEMO_KEYS_FILE)
+const creditUnion = created.creditUnion ?? kept(SHARD_DEMO_KEYS_FILE)
 
 step(`Webhook receiver on http://localhost:${RECEIVER_PORT}/webhook: prints each alert it gets`)
 startReceiver(() => keys?.webhook_secret)
@@ -67,7 +68,7 @@ dev.on('exit', (code) => process.exit(code ?? 0))
 
 await waitForServer(`${URL}/v1/health`)
 const adminToken = readFileSync('.dev.vars', 'utf8').match(/ADMIN_TOKEN=(\S+)/)?.[1]
-console.log(banner(keys, adminToken))
+console.log(banner(keys, creditUnion, adminToken))
 // wrangler dev 4.86 cannot fire cron on a Worker with static assets (workers-sdk#9882):
 // run the same jobs through the admin API now and every minute, so new events reach the
 // rollups and alerts are evaluated (the demo's degraded bank fires at once).
@@ -90,7 +91,11 @@ async function waitForServer(url: string) {
   }
 }
 
-function banner(k: DemoKeys | undefined, admin: string | undefined): string {
+function banner(
+  k: DemoKeys | undefined,
+  second: DemoKeys | undefined,
+  admin: string | undefined,
+): string {
   const lines = [
     '',
     '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
@@ -112,6 +117,13 @@ function banner(k: DemoKeys | undefined, admin: string | undefined): string {
       `   <script defer src="${URL}/t.js" data-site="${k.public}"></script>`,
       `   <script>window.sw=window.sw||function(){(sw.q=sw.q||[]).push(arguments)}</script>`,
     )
+    if (second) {
+      lines.push(
+        '',
+        ` A second site, ${second.site_id}, lives in the second D1 database (DB_2, SITE_SHARDS):`,
+        ` Its dashboard:             ${URL}/#key=${second.read}`,
+      )
+    }
   } else {
     lines.push(
       ' The database already had sites, but no demo keys file was found; create a site with',

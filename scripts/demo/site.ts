@@ -8,6 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { getPlatformProxy } from 'wrangler'
 import { newKey } from '../../worker/db/keys'
 import { DEMO_SITE_ID } from '../../worker/routes/demo'
+import { shardFor } from '../../worker/db/shards'
+import type { Env } from '../../worker/env'
 import { insertSiteStatements, putConfigStatement } from '../../worker/db/sites'
 import { rotateSecretStatement } from '../../worker/db/webhooks'
 import { newWebhookSecret } from '../../worker/alerts/signing'
@@ -19,6 +21,12 @@ import { demoConfig } from './catalog'
 import { loadDemo } from './load'
 
 export const DEMO_KEYS_FILE = '.wrangler/demo-keys.json'
+/**
+ * A second, smaller demo site that wrangler.toml's SITE_SHARDS puts in the second D1 database
+ * (DB_2), so `npm start` shows two shards at work (docs/scaling.md).
+ */
+export const SHARD_DEMO_SITE_ID = 'demo-credit-union'
+export const SHARD_DEMO_KEYS_FILE = '.wrangler/demo-credit-union-keys.json'
 export type DemoKeys = {
   site_id: string
   public: string
@@ -32,11 +40,11 @@ export type DemoKeys = {
 /** Makes the site, its keys and its data in `db`, and builds every rollup day. */
 export async function seedDemoSite(
   db: D1Database,
-  opts: Omit<DemoOptions, 'siteId'> & { siteId?: string; webhookUrl?: string } = {},
+  opts: Omit<DemoOptions, 'siteId'> & { siteId?: string; name?: string; webhookUrl?: string } = {},
 ): Promise<DemoKeys & { events: number }> {
   const site = {
     id: opts.siteId ?? DEMO_SITE_ID,
-    name: 'Demo Bank',
+    name: opts.name ?? 'Demo Bank',
     public_key: `pk_${randomToken(18)}`,
     created_at: Date.now(),
   }
@@ -75,30 +83,58 @@ export async function seedDemoSite(
   }
 }
 
-/** `npm start`'s step: the demo bank, if the local database has no site yet. */
+/**
+ * `npm start`'s step: the demo bank, if the local database has no site yet, and the smaller
+ * credit union in the shard the map names for it, if that shard has none; returns the keys of
+ * each site it made.
+ */
 export async function createDemoSite({
   log,
   webhookUrl,
 }: {
   log: (s: string) => void
   webhookUrl?: string
-}): Promise<DemoKeys | undefined> {
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: 'wrangler.toml' })
+}): Promise<{ bank?: DemoKeys; creditUnion?: DemoKeys }> {
+  const proxy = await getPlatformProxy<Env>({ configPath: 'wrangler.toml' })
   try {
+    const made: { bank?: DemoKeys; creditUnion?: DemoKeys } = {}
     const db = proxy.env.DB
-    const sites = await db.prepare('SELECT count(*) AS n FROM sites').first<{ n: number }>()
-    if (sites!.n > 0) return undefined
-
-    log('Empty database: creating the demo bank: a month of its app, six months of subscriptions')
-    const started = Date.now()
-    const { events, ...keys } = await seedDemoSite(db, { webhookUrl })
-    log(
-      `Loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    )
-    mkdirSync('.wrangler', { recursive: true })
-    writeFileSync(DEMO_KEYS_FILE, JSON.stringify(keys, null, 2))
-    return keys
+    if (!(await hasSites(db))) {
+      log('Empty database: creating the demo bank: a month of its app, six months of subscriptions')
+      made.bank = await seed(db, DEMO_KEYS_FILE, log, { webhookUrl })
+    }
+    const shard = shardFor(proxy.env, SHARD_DEMO_SITE_ID)
+    if (shard !== db && !(await hasSites(shard))) {
+      log(`Empty second shard: creating the demo credit union (${SHARD_DEMO_SITE_ID}) in it`)
+      made.creditUnion = await seed(shard, SHARD_DEMO_KEYS_FILE, log, {
+        siteId: SHARD_DEMO_SITE_ID,
+        name: 'Demo Credit Union',
+        users: 300,
+        seed: 7,
+      })
+    }
+    return made
   } finally {
     await proxy.dispose()
   }
+}
+
+async function hasSites(db: D1Database): Promise<boolean> {
+  return (await db.prepare('SELECT count(*) AS n FROM sites').first<number>('n'))! > 0
+}
+
+async function seed(
+  db: D1Database,
+  file: string,
+  log: (s: string) => void,
+  opts: Parameters<typeof seedDemoSite>[1],
+): Promise<DemoKeys> {
+  const started = Date.now()
+  const { events, ...keys } = await seedDemoSite(db, opts)
+  log(
+    `Loaded ${events.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
+  mkdirSync('.wrangler', { recursive: true })
+  writeFileSync(file, JSON.stringify(keys, null, 2))
+  return keys
 }
