@@ -16,12 +16,16 @@ export type ConnectionRow = {
   failing_users: number
 }
 
+/**
+ * Through the index in the grouping's order (migration 0022): the groups stream, each one's
+ * users in order, instead of a sort of every row of the period.
+ */
 export const CONNECTIONS_SQL = `SELECT institution, tier, sum(attempts) AS attempts,
   sum(completed) AS completed, sum(failed) AS failed, sum(abandoned) AS abandoned,
   sum(latency_sum) AS latency_sum, sum(latency_n) AS latency_n,
   count(DISTINCT CASE WHEN uid <> '' THEN uid END) AS users,
   count(DISTINCT CASE WHEN uid <> '' AND failed + abandoned > 0 THEN uid END) AS failing_users
-FROM rollup_connection_days
+FROM rollup_connection_days INDEXED BY rollup_connection_days_grouped
 WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
   AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
 GROUP BY institution, tier
