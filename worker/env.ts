@@ -25,6 +25,9 @@ export type IngestMessage = {
  */
 export type RebuildMessage = { kind: 'rebuild'; site_id: string; day: string }
 
+/** Run the cron jobs of one shard (a D1 binding's name) as of `at` (ms epoch). */
+export type JobsMessage = { kind: 'jobs'; shard: string; at: number }
+
 /** Page and backend events are deduplicated apart: each source has its own id space. */
 export type EventSource = 'client' | 'server'
 
@@ -45,6 +48,8 @@ export type Env = {
    * 30): the most an event waits for the rollups, beyond a queue batch (rollups/freshness.ts).
    */
   ROLLUP_REBUILD_DELAY_SECONDS?: string
+  /** Cron's jobs, one message per shard, each run in its own invocation (worker/jobs-queue.ts). */
+  JOBS?: Queue<JobsMessage>
   INGEST_LIMIT?: RateLimit
   API_LIMIT?: RateLimit
   /** Per client address, before any key is looked up (worker/middleware/client-limit.ts). */

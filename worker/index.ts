@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv, Env } from './env'
 import { consume } from './ingest/consumer'
+import { consumeJobs, JOBS_QUEUE, scheduleJobs } from './jobs-queue'
 import { ApiError } from './lib/errors'
 import { clientLimit } from './middleware/client-limit'
 import { siteShard } from './middleware/site-shard'
@@ -40,7 +41,6 @@ import reference from './routes/reference'
 import siteConfig from './routes/site-config'
 import webhook from './routes/webhook'
 import whoami from './routes/whoami'
-import { runJobs } from './scheduled'
 
 export const app = new Hono<AppEnv>()
   .use(securityHeaders)
@@ -105,7 +105,8 @@ export type AppType = typeof app
 
 export default {
   fetch: app.fetch,
-  queue: (batch: MessageBatch<unknown>, env: Env) => consume(batch, env),
+  queue: (batch: MessageBatch<unknown>, env: Env) =>
+    batch.queue === JOBS_QUEUE ? consumeJobs(batch, env) : consume(batch, env),
   scheduled: (_controller: ScheduledController, env: Env, ctx: ExecutionContext) =>
-    ctx.waitUntil(runJobs(env)),
+    ctx.waitUntil(scheduleJobs(env)),
 } satisfies ExportedHandler<Env>

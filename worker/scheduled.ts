@@ -56,9 +56,9 @@ export type JobsRun = {
 }
 
 /**
- * At most this many shards a run, the rest in turn by the minute: each keeps half of every
- * share, enough for a churn model (TRAIN_MIN_QUERIES) and days of rebuilds, and the queue
- * consumer keeps the rollups fresh in between (docs/scaling.md).
+ * At most this many shards a run inline, the rest in turn by the minute: each keeps half of
+ * every share, enough for a churn model (TRAIN_MIN_QUERIES) and days of rebuilds. Deployed,
+ * cron runs each shard alone through the JOBS queue instead (jobs-queue.ts).
  */
 const SHARDS_PER_RUN = 2
 
@@ -102,7 +102,7 @@ function shardsOfRun(shards: Shard[], now: number): Shard[] {
 }
 
 /** One shard's jobs, `env.DB` being the shard, with `part` of every share of QUERIES. */
-async function runShardJobs(env: Env, now: number, part: number): Promise<JobsRun> {
+export async function runShardJobs(env: Env, now: number, part: number): Promise<JobsRun> {
   const share = (job: keyof typeof QUERIES) => ({ left: Math.floor(QUERIES[job] * part) })
   try {
     // First, so the days of the events it stores are rebuilt in this run.

@@ -12,6 +12,8 @@ import { parseShardMap, shardNameFor } from '../../worker/db/shards'
 import type { IngestMessage } from '../../worker/env'
 import { DEAD_LETTER_QUEUE } from '../../worker/ingest/consumer'
 import { OUTBOX_AGE_MS } from '../../worker/ingest/outbox'
+import { utcDay } from '../../worker/ingest/store'
+import { JOBS_QUEUE, scheduleJobs } from '../../worker/jobs-queue'
 import worker from '../../worker/index'
 import { runJobs } from '../../worker/scheduled'
 import { call, createKey, event, ORIGIN, sendBatch, type TestSite } from './helpers'
@@ -237,6 +239,56 @@ describe('sharding by site', () => {
     expect(run.purged_events).toBeGreaterThanOrEqual(7)
     expect(await eventsOf(one)).toBe(0)
     expect(await eventsOf(two)).toBe(0)
+  })
+})
+
+describe('cron through the jobs queue', () => {
+  /** An outbox row the queue lost, old enough for the drain, in the site's shard. */
+  async function lost(s: Sharded, id: string) {
+    const ts = Date.now() - 60_000
+    const row = {
+      site_id: s.id,
+      id,
+      type: 'page' as const,
+      ts,
+      received_at: ts,
+      uid: 'eve',
+      path: '/',
+    }
+    const message: IngestMessage = { site_id: s.id, day: utcDay(ts), source: 'client', rows: [row] }
+    await insertOutboxStatement(s.db, id, message, Date.now() - OUTBOX_AGE_MS - 1_000).run()
+  }
+  const stored = (s: Sharded, id: string) =>
+    count(s.db, 'SELECT count(*) AS n FROM events WHERE site_id = ?1 AND id = ?2', s.id, id)
+
+  it('runs one shard’s jobs per message, against that shard', async () => {
+    await lost(two, 'lost-q1')
+    const batch = createMessageBatch(JOBS_QUEUE, [
+      {
+        id: 'j1',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { kind: 'jobs', shard: 'DB_2', at: Date.now() },
+      },
+      {
+        id: 'j2',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { kind: 'jobs', shard: 'DB_9', at: 1 },
+      },
+    ])
+    await worker.queue(batch, env)
+    const result = await getQueueResult(batch, createExecutionContext())
+    expect(result.explicitAcks.sort()).toEqual(['j1', 'j2']) // a shard it has not: dropped
+    expect(await stored(two, 'lost-q1')).toBe(1)
+  })
+
+  it('has cron send a message for every shard, whose jobs drain that shard’s outbox', async () => {
+    await Promise.all([lost(one, 'lost-c1'), lost(two, 'lost-c2')])
+    expect(env.JOBS).toBeDefined() // so nothing runs inline
+    await scheduleJobs(env)
+    expect(await until(async () => (await stored(one, 'lost-c1')) === 1)).toBe(true)
+    expect(await until(async () => (await stored(two, 'lost-c2')) === 1)).toBe(true)
   })
 })
 
