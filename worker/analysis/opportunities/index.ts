@@ -47,7 +47,7 @@ function stepContext(i: OpportunityInputs) {
   const terminal = new Set<string>()
   for (const { def, runs } of i.workflows) {
     for (const [id, users] of droppedUsers(def, runs, i.prices)) lost.set(id, users)
-    for (const [id, rates] of stepSegments(def, runs, i.prices)) segments.set(id, rates)
+    for (const [id, rates] of stepSegments(def, runs)) segments.set(id, rates)
     terminal.add(`workflow:${def.name}:${def.steps[def.steps.length - 1]}`)
   }
   // Per institution, the users who dropped at a step while linking it (their tier's price).

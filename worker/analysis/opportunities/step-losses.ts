@@ -7,7 +7,7 @@
  * workflow in one of those runs).
  */
 import type { FeatureAccessRow } from '../../db/insights/feature-stats'
-import { byStart, workflowDropoffs, type Prices } from '../dropoffs'
+import { byStart, stepCounts, type Prices } from '../dropoffs'
 import type { Run } from '../workflow-runs'
 import type { WorkflowDef } from '../workflows'
 
@@ -38,7 +38,7 @@ export function droppedUsers(def: WorkflowDef, runs: Run[], prices: Prices) {
 }
 
 /** Point id → its rate in each segment with a value (runs with no tier, device or bank left out). */
-export function stepSegments(def: WorkflowDef, runs: Run[], prices: Prices) {
+export function stepSegments(def: WorkflowDef, runs: Run[]) {
   // Segments in the order the runs first show them; each one's runs sorted by start once here,
   // so that workflowDropoffs' (stable) sort finds them in order.
   const buckets = new Map<string, Run[]>()
@@ -56,7 +56,7 @@ export function stepSegments(def: WorkflowDef, runs: Run[], prices: Prices) {
   }
   const out = new Map<string, SegmentRate[]>()
   for (const [segment, mine] of buckets) {
-    for (const p of workflowDropoffs(def, mine, prices).points) {
+    for (const p of stepCounts(def, mine)) {
       const list = out.get(p.id) ?? []
       list.push({ segment, entered: p.entered, dropped: p.dropped })
       out.set(p.id, list)
