@@ -134,6 +134,7 @@ async function rollups(siteId: string) {
     'rollup_revenue_days',
     'rollup_perf_hours',
     'rollup_perf_days',
+    'rollup_perf_buckets',
     'rollup_perf_reasons',
     'connection_users',
   ]

@@ -1,7 +1,8 @@
 /**
- * The performance rollups (migrations/0008, DESIGN §7.8): connection, feature and metric
- * outcomes and value histograms per hour and per day, failure reasons per day, and each user's
- * latest successful connection per institution. /performance reads these, never raw events.
+ * The performance rollups (migrations/0008, 0020, DESIGN §7.8): connection, feature and metric
+ * outcomes and value histograms per hour and per day (a day's buckets also as rows), failure
+ * reasons per day, and each user's latest successful connection per institution.
+ * /performance reads these, never raw events.
  */
 import { bucketSql } from '../analysis/performance/histogram'
 import type { Rollup } from './index'
@@ -49,6 +50,22 @@ GROUP BY ${hour}${KEY}`
 export const REBUILD_PERF_HOURS = rebuildSql('hours')
 export const REBUILD_PERF_DAYS = rebuildSql('days')
 
+/**
+ * The day's value buckets as rows (migrations/0020): the buckets of `hist` in
+ * rollup_perf_days, which /performance sums without parsing JSON. ?1–?4 as above.
+ */
+export const REBUILD_PERF_BUCKETS = `INSERT INTO rollup_perf_buckets (site_id, day, kind, bucket,
+  institution, feature, operation, tier, device, value_n, value_sum)
+SELECT ?1, ?4, kind, ${bucketSql('value')} AS bucket, institution, feature, operation, tier,
+  device, count(*), sum(value)
+FROM (
+  SELECT ${DIMENSIONS}, value
+  FROM events INDEXED BY events_site_type_ts
+  WHERE site_id = ?1 AND type IN ('connection', 'metric') AND ts >= ?2 AND ts < ?3
+    AND value >= 0
+)
+GROUP BY kind, bucket, institution, feature, operation, tier, device`
+
 export const REBUILD_PERF_REASONS = `INSERT INTO rollup_perf_reasons (site_id, day, ${KEY},
   status, reason, events)
 SELECT ?1, ?4, ${KEY}, status, reason, count(*)
@@ -81,7 +98,12 @@ ON CONFLICT (site_id, institution, uid) DO UPDATE SET
   tier = CASE WHEN excluded.last_ok >= last_ok THEN excluded.tier ELSE tier END,
   device = CASE WHEN excluded.last_ok >= last_ok THEN excluded.device ELSE device END`
 
-const TABLES = ['rollup_perf_hours', 'rollup_perf_days', 'rollup_perf_reasons']
+const TABLES = [
+  'rollup_perf_hours',
+  'rollup_perf_days',
+  'rollup_perf_buckets',
+  'rollup_perf_reasons',
+]
 
 export const perfRollup: Rollup = {
   name: 'perf',
@@ -93,6 +115,7 @@ export const perfRollup: Rollup = {
       ),
       db.prepare(REBUILD_PERF_HOURS).bind(...args),
       db.prepare(REBUILD_PERF_DAYS).bind(...args),
+      db.prepare(REBUILD_PERF_BUCKETS).bind(...args),
       db.prepare(REBUILD_PERF_REASONS).bind(...args),
       db.prepare(UPSERT_CONNECTION_USERS).bind(siteId, dayStart, dayStart + 86_400_000),
     ]

@@ -1,7 +1,7 @@
 /**
- * What /performance (DESIGN §7.8) reads, all from rollups (migrations/0008, 0003, 0004): the
- * period's outcome counts, value histograms and failure reasons per (kind, institution, feature,
- * operation); the hourly or daily series; connected users' latest successes; and, per
+ * What /performance (DESIGN §7.8) reads, all from rollups (migrations/0008, 0003, 0004, 0020):
+ * the period's outcome counts, value histograms and failure reasons per (kind, institution,
+ * feature, operation); the hourly or daily series; connected users' latest successes; and, per
  * institution and feature, their users' activity, revenue and upgrades.
  */
 import type { DayRange } from '../../analysis/rollup-days'
@@ -59,39 +59,48 @@ export const PERF_TOTALS_SQL = `SELECT ${KEY}, ${COUNTS}
 FROM rollup_perf_days WHERE ${WHERE}
 GROUP BY ${KEY} LIMIT 5000`
 
+/**
+ * The period's value buckets per key, summed from rollup_perf_buckets (migrations/0020) through
+ * an index in this grouping's order: no sort (without statistics SQLite prefers the day range).
+ */
+export const PERF_HIST_SQL = `SELECT ${KEY}, bucket, sum(value_n) AS n, sum(value_sum) AS s
+FROM rollup_perf_buckets INDEXED BY rollup_perf_buckets_key WHERE ${WHERE}
+GROUP BY ${KEY}, bucket LIMIT 50000`
+
 /** `WHERE` for `table` joined with json_each, whose `key` and `value` would shadow its columns. */
 const whereOf = (table: string) =>
   WHERE.replace(/\b(site_id|day|tier|device|feature|institution)\b/g, `${table}.$1`)
-
-export const PERF_HIST_SQL = `SELECT rollup_perf_days.kind, rollup_perf_days.institution,
-  rollup_perf_days.feature, rollup_perf_days.operation,
-  CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
-  sum(json_extract(j.value, '$[1]')) AS s
-FROM rollup_perf_days, json_each(rollup_perf_days.hist) j
-WHERE ${whereOf('rollup_perf_days')} AND rollup_perf_days.hist IS NOT NULL
-  AND rollup_perf_days.kind <> 'feature'
-GROUP BY 1, 2, 3, 4, 5 LIMIT 50000`
 
 export const PERF_REASONS_SQL = `SELECT kind, institution, feature, status, reason,
   sum(events) AS events
 FROM rollup_perf_reasons WHERE ${WHERE}
 GROUP BY kind, institution, feature, status, reason LIMIT 5000`
 
-/** Per hour (`grain` hours) or per day, each kind's counts; latency buckets per time bucket. */
+/**
+ * Per hour (`grain` hours) or per day, each kind's counts; latency buckets per time bucket. A
+ * day's buckets are rows, grouped in their primary key's order (day, kind, bucket) so SQLite
+ * sorts nothing: a day and bucket may come once per kind, and the series adds them up. An
+ * hour's are in `hist` (periods up to 7 days, a few thousand entries).
+ */
 export function seriesSql(grain: 'hours' | 'days') {
   const hour = grain === 'hours' ? 'hour' : 'NULL'
   const t = `rollup_perf_${grain}`
+  const h = 'rollup_perf_hours'
+  const hoursLatency = `SELECT ${h}.day, ${h}.hour AS hour,
+  CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
+  sum(json_extract(j.value, '$[1]')) AS s
+FROM ${h}, json_each(${h}.hist) j
+WHERE ${whereOf(h)} AND ${h}.hist IS NOT NULL
+  AND ${IS_LATENCY.replace(/\b(kind|operation)\b/g, `${h}.$1`)}
+GROUP BY 1, 2, 3 LIMIT 100000`
+  const daysLatency = `SELECT day, NULL AS hour, bucket, sum(value_n) AS n, sum(value_sum) AS s
+FROM rollup_perf_buckets WHERE ${WHERE} AND ${IS_LATENCY}
+GROUP BY day, kind, bucket LIMIT 100000`
   return {
     counts: `SELECT day, ${hour} AS hour, kind, ${COUNTS}
 FROM ${t} WHERE ${WHERE}
 GROUP BY day, ${hour}, kind LIMIT 10000`,
-    latency: `SELECT ${t}.day, ${hour === 'hour' ? `${t}.hour` : 'NULL'} AS hour,
-  CAST(j.key AS INTEGER) AS bucket, sum(json_extract(j.value, '$[0]')) AS n,
-  sum(json_extract(j.value, '$[1]')) AS s
-FROM ${t}, json_each(${t}.hist) j
-WHERE ${whereOf(t)} AND ${t}.hist IS NOT NULL
-  AND ${IS_LATENCY.replace(/\b(kind|operation)\b/g, `${t}.$1`)}
-GROUP BY 1, 2, 3 LIMIT 100000`,
+    latency: grain === 'hours' ? hoursLatency : daysLatency,
   }
 }
 
@@ -112,22 +121,34 @@ const USER_FILTERS = `site_id = ?1 AND day >= ?2 AND day <= ?3 AND uid <> ''
  * One row per active user of the period (active days, sessions, revenue; `eligible` when their
  * first priced tier is below the top price, `upgraded` when they were later active in a dearer
  * one), then the users of each institution (any connection) and of each feature (any use), and
- * the sums over all. Each segment row gets its user's numbers by a window over uid — one sort
- * of users and segment rows together — because SQLite joins two CTEs by nested loops, with no
- * index: 1.8 s against 0.13 s on the demo bank. ?6 feature, ?7 institution, ?8 the top price,
- * then each tier's name and price: a CASE over bound values, because joining a json_each of the
- * tiers to every user-day row costs twice the grouping itself (363 against 178 ms at 1 M events).
+ * the sums over all. Every grouping streams from an index in its own order (migrations/0020;
+ * features: rollup_feature_days_uid), as a sort costs ~1.5 µs a row in D1 against ~0.2 to read
+ * one: users by uid, then each institution's and feature's distinct users, each looked up in
+ * `u` through the automatic index SQLite builds on it (CROSS JOIN keeps `u` the inner side).
+ * Those indexes do not lead with the day, so a period also skips the site's other days, at a
+ * fraction of a sort's cost a row. ?6 feature, ?7 institution, ?8 the top price, then each
+ * tier's name and price: a CASE over bound values, because joining a json_each of the tiers to
+ * every user-day row costs twice the grouping itself; the first priced day's price is the
+ * day followed by printf of a bound price, which SQLite evaluates once, not once a row.
  */
 export function segmentsSql(tiers: number): string {
-  const cases = Array.from({ length: tiers }, (_, i) => `WHEN ?${9 + 2 * i} THEN ?${10 + 2 * i}`)
-  const price = tiers ? `(CASE r.tier ${cases.join(' ')} END)` : 'NULL'
+  const when = (then: (price: string) => string) =>
+    Array.from({ length: tiers }, (_, i) => `WHEN ?${9 + 2 * i} THEN ${then(`?${10 + 2 * i}`)}`)
+  const price = tiers ? `(CASE r.tier ${when((p) => p).join(' ')} END)` : 'NULL'
+  const padded = tiers
+    ? `(CASE r.tier ${when((p) => `printf('%015.4f', ${p})`).join(' ')} END)`
+    : 'NULL'
+  const segment = (dim: string, key: string) => `SELECT '${dim}' AS dim, s.key, count(*) AS users,
+  sum(days) AS user_days, sum(sessions) AS sessions, sum(revenue) AS revenue,
+  sum(eligible) AS eligible, sum(upgraded) AS upgraded
+FROM ${key} s CROSS JOIN u ON u.uid = s.uid
+GROUP BY s.key`
   return `WITH users AS MATERIALIZED (
   SELECT uid, count(DISTINCT CASE WHEN events > 0 THEN day END) AS days,
     sum(sessions) AS sessions, sum(revenue) AS revenue,
-    CAST(substr(min(CASE WHEN events > 0 AND ${price} IS NOT NULL
-      THEN day || printf('%015.4f', ${price}) END), 11) AS REAL) AS first_price,
+    CAST(substr(min(CASE WHEN events > 0 THEN day || ${padded} END), 11) AS REAL) AS first_price,
     max(CASE WHEN events > 0 THEN ${price} END) AS max_price
-  FROM rollup_user_days r
+  FROM rollup_user_days r INDEXED BY rollup_user_days_activity
   WHERE ${USER_FILTERS.replace(/\b(site_id|day|tier|device|uid)\b/g, 'r.$1')}
   GROUP BY uid
   HAVING sum(events) > 0
@@ -138,28 +159,22 @@ u AS MATERIALIZED (
     coalesce(first_price < ?8 AND max_price > first_price, 0) AS upgraded
   FROM users
 ),
-seg AS (
-  SELECT DISTINCT 'institution' AS dim, institution AS key, uid FROM rollup_connection_days
-  WHERE ${USER_FILTERS} AND (?7 IS NULL OR institution = ?7)
-  UNION ALL
-  SELECT DISTINCT 'feature', feature, uid FROM rollup_feature_days
+institutions AS (
+  SELECT DISTINCT key, uid FROM (
+    SELECT institution AS key, uid
+    FROM rollup_connection_days INDEXED BY rollup_connection_days_grouped
+    WHERE ${USER_FILTERS} AND (?7 IS NULL OR institution = ?7)
+    GROUP BY institution, tier, uid
+  )
+),
+features AS (
+  SELECT feature AS key, uid FROM rollup_feature_days INDEXED BY rollup_feature_days_uid
   WHERE ${USER_FILTERS} AND uses + starts > 0 AND (?6 IS NULL OR feature = ?6)
-),
-rows AS (
-  SELECT '' AS dim, '' AS key, uid, days, sessions, revenue, eligible, upgraded FROM u
-  UNION ALL
-  SELECT dim, key, uid, NULL, NULL, NULL, NULL, NULL FROM seg
-),
-attached AS (
-  SELECT dim, key, max(days) OVER w AS days, max(sessions) OVER w AS sessions,
-    max(revenue) OVER w AS revenue, max(eligible) OVER w AS eligible,
-    max(upgraded) OVER w AS upgraded
-  FROM rows WINDOW w AS (PARTITION BY uid)
+  GROUP BY feature, uid
 )
-SELECT dim, key, count(*) AS users, sum(days) AS user_days, sum(sessions) AS sessions,
-  sum(revenue) AS revenue, sum(eligible) AS eligible, sum(upgraded) AS upgraded
-FROM attached WHERE dim <> '' AND days IS NOT NULL
-GROUP BY dim, key
+${segment('institution', 'institutions')}
+UNION ALL
+${segment('feature', 'features')}
 UNION ALL
 SELECT 'all', '', count(*), coalesce(sum(days), 0), coalesce(sum(sessions), 0),
   coalesce(sum(revenue), 0), coalesce(sum(eligible), 0), coalesce(sum(upgraded), 0)
