@@ -18,15 +18,17 @@ import {
 /**
  * `feature_users` as in feature-stats.ts, reading only what drop-offs need: `last_fail` (NULL
  * when no failed or abandoned use, migrations/0007) stands in for failed + abandoned, so the
- * per-user grouping carries no more columns than it did before it held reasons.
+ * per-user grouping carries no more columns than it did before it held reasons. Read through the
+ * index in the grouping's order (migrations/0019), as feature-stats.ts does, so it streams.
  */
 export const FEATURE_ACCESS_SQL = `WITH feature_users AS MATERIALIZED (
   SELECT tier, feature, uid <> '' AND sum(uses + starts) > 0 AS tried,
     max(last_fail) AS last_fail, sum(completed) AS completed
-  FROM rollup_feature_days
+  FROM rollup_feature_days INDEXED BY rollup_feature_days_tier
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5) AND (?6 IS NULL OR feature = ?6)
   GROUP BY tier, feature, uid
+  ORDER BY tier, feature, uid
 )
 SELECT tier, feature, NULL AS reason, sum(tried) AS entered,
   sum(tried AND last_fail IS NOT NULL) AS failing,
