@@ -15,8 +15,8 @@ const SHARD_NAME = /^DB(_[A-Za-z0-9_]+)?$/
 export type Shard = { name: string; db: D1Database; env: Env }
 type ShardMap = { exact: Map<string, string>; prefixes: [string, string][]; shards: string[] }
 
-/** The parsed map of each SITE_SHARDS text seen, so a request parses and checks nothing. */
-const parsed = new Map<string, ShardMap>()
+/** The parsed map of each Worker env, so a request parses and checks nothing. */
+const parsed = new WeakMap<Env, { text: string; map: ShardMap }>()
 
 /** The shard's name for `siteId`: `DB` unless the map names another. */
 export function shardNameFor(env: Env, siteId: string): string {
@@ -110,8 +110,10 @@ function d1(env: Env, name: string): D1Database {
 function shardMap(env: Env): ShardMap {
   const root = rootOf(env)
   const text = root.SITE_SHARDS ?? ''
-  let map = parsed.get(text)
-  if (!map) parsed.set(text, (map = parseShardMap(root, text)))
+  const hit = parsed.get(root)
+  if (hit?.text === text) return hit.map
+  const map = parseShardMap(root, text)
+  parsed.set(root, { text, map })
   return map
 }
 
