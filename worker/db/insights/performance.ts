@@ -99,7 +99,7 @@ GROUP BY day, kind, bucket LIMIT 100000`
   return {
     counts: `SELECT day, ${hour} AS hour, kind, ${COUNTS}
 FROM ${t} WHERE ${WHERE}
-GROUP BY day, ${hour}, kind LIMIT 10000`,
+GROUP BY day, ${grain === 'hours' ? 'hour, ' : ''}kind LIMIT 10000`,
     latency: grain === 'hours' ? hoursLatency : daysLatency,
   }
 }
