@@ -4,6 +4,7 @@
  */
 import { connectionDays } from './connection-days'
 import { featureDays } from './feature-days'
+import { featureMonths, purgeFeatureMonths } from './feature-months'
 import type { Rollup } from './index'
 import { perfRollup } from './perf'
 import { revenueDays } from './revenue-days'
@@ -12,6 +13,7 @@ import { userDays } from './user-days'
 export const INSIGHT_ROLLUPS: Rollup[] = [
   userDays,
   featureDays,
+  featureMonths, // after featureDays: it reads the day's rows
   connectionDays,
   perfRollup,
   revenueDays,
@@ -30,6 +32,7 @@ const PER_USER = [
 export const USER_ROLLUP_TABLES = [
   ...PER_USER,
   'user_first_seen',
+  'rollup_feature_months', // migrations/0021, worker/rollups/feature-months.ts
   'connection_users',
   'churn_scores', // migrations/0016, worker/predict/train.ts
 ]
@@ -66,5 +69,6 @@ export function purgeRollupsBefore(db: D1Database, siteId: string, day: string) 
     ...[...PER_USER, 'rollup_feature_reasons'].map((t) =>
       db.prepare(`DELETE FROM ${t} WHERE site_id = ?1 AND day < ?2`).bind(siteId, day),
     ),
+    ...purgeFeatureMonths(db, siteId, day),
   ]
 }

@@ -1,8 +1,10 @@
 /**
  * What the journey analysis reads (DESIGN §7.4), in two statements. Stage events of the period
- * come through the (site_id, type, ts) index and SQLite groups them into one row per (journey,
- * user), so the Worker receives users, not events; quiet users' last events come along through
- * (site_id, uid, ts). First conversions come one row per user, with the user's first event.
+ * come through a partial index of stage events that holds every column read (migrations/0021),
+ * so a period is one index range with no table lookup per event, and SQLite groups them into one
+ * row per (journey, user): the Worker receives users, not events; quiet users' last events come
+ * along through (site_id, uid, ts). First conversions, likewise from their own partial index,
+ * come one row per user, with the user's first event.
  */
 import type { ConversionRow } from '../../analysis/journey-report'
 import type { Stage, StageEvent } from '../../analysis/journeys'
@@ -45,7 +47,7 @@ FROM (
     SELECT ts, id, ${resolvedUid('events')} AS uid, stage, coalesce(journey, 'lifecycle') AS journey,
       tier, device,
       row_number() OVER (ORDER BY ts, id) AS seq
-    FROM events INDEXED BY events_site_type_ts
+    FROM events INDEXED BY events_stage_trail
     WHERE site_id = ?1 AND type = 'stage' AND ts >= ?2 AND ts < ?3 AND uid IS NOT NULL
       AND (?4 IS NULL OR uid IN (SELECT uid FROM rollup_feature_days
         WHERE site_id = ?1 AND feature = ?4 AND uses + starts > 0 AND day >= ?5 AND day < ?6))
@@ -172,7 +174,7 @@ FROM (
   FROM (
     SELECT ${resolvedUid('events')} AS uid, name, min(ts) AS first_ts,
       row_number() OVER (ORDER BY 1, name) AS seq
-    FROM events INDEXED BY events_site_type_ts
+    FROM events INDEXED BY events_conversion_first
     WHERE site_id = ?1 AND type = 'conversion' AND ts >= ?2 AND ts < ?3
       AND uid IS NOT NULL AND name IS NOT NULL
     GROUP BY uid, name

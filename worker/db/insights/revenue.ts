@@ -30,15 +30,26 @@ FROM rollup_user_days
 WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND events > 0 AND uid <> ''
 GROUP BY 1`
 
-/** Each feature's users in the days ?2–?3 with the first day they used it (any feature event). */
+/**
+ * Each feature's users in the days ?2–?3 with the first day they used it (any feature event),
+ * one row per (month, feature) of the period's months in rollup_feature_months (migrations/0021):
+ * a month's first day is the user's first use in the period unless it falls before ?2, in the
+ * first month; then one seek finds their first day from ?2 (NULL: none in the period). A user
+ * comes once per month they used the feature: byFeature keeps the earliest day.
+ */
 export const FEATURE_FIRST_USE_SQL = `SELECT feature, json_group_array(json_array(uid, first_day)) AS users
 FROM (
-  SELECT feature, uid, min(day) AS first_day
-  FROM rollup_feature_days
-  WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND uses + starts > 0 AND uid <> ''
-  GROUP BY feature, uid
+  SELECT month, feature, uid, CASE WHEN first_day >= ?2 THEN first_day ELSE (
+      SELECT min(day) FROM rollup_feature_days INDEXED BY rollup_feature_days_uid
+      WHERE rollup_feature_days.site_id = ?1 AND rollup_feature_days.feature = m.feature
+        AND rollup_feature_days.uid = m.uid AND day >= ?2 AND day <= ?3 AND uses + starts > 0
+    ) END AS first_day
+  FROM rollup_feature_months m
+  WHERE site_id = ?1 AND month >= substr(?2, 1, 7) AND month <= substr(?3, 1, 7)
+    AND first_day <= ?3
 )
-GROUP BY feature`
+GROUP BY month, feature
+ORDER BY feature, month`
 
 /**
  * FEATURE_FIRST_USE_SQL from the day each user's MRR first fell to 0 in ?2–?3 (a churn): what a
@@ -191,13 +202,22 @@ function carriedStates(results: Record<string, unknown>[]): CarriedState[] {
   })
 }
 
+/**
+ * Each feature's users and first days: of a user's several rows the earliest day, and no
+ * feature without a user (a null day is no use).
+ */
 function byFeature(results: Record<string, unknown>[]): FeatureFirstUse {
-  return new Map(
-    (results as { feature: string; users: string }[]).map((r) => [
-      r.feature,
-      new Map(JSON.parse(r.users) as [string, string][]),
-    ]),
-  )
+  const uses: FeatureFirstUse = new Map()
+  for (const r of results as { feature: string; users: string }[]) {
+    for (const [uid, day] of JSON.parse(r.users) as [string, string | null][]) {
+      if (day === null) continue
+      let users = uses.get(r.feature)
+      if (!users) uses.set(r.feature, (users = new Map()))
+      const seen = users.get(uid)
+      if (seen === undefined || day < seen) users.set(uid, day)
+    }
+  }
+  return uses
 }
 
 /** The users a `tier` and/or `device` filter keeps by their activity in the period. */
