@@ -209,14 +209,16 @@ describe('GET /v1/sites/:site/revenue/recommendations', () => {
     }
   })
 
-  it('reads the connection rollup by its primary key, with a bound', async () => {
+  it('reads the connection rollup through its grouping-order index, by site', async () => {
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${PAYING_CONNECTIONS_SQL}`)
       .bind('s', '2026-01-01', '2026-02-01')
       .all<{ detail: string }>()
     const plan = results.map((r) => r.detail).join('\n')
+    // migrations/0022: one site's rows in (institution, tier, uid) order, no table lookup
     expect(plan).toMatch(
-      /rollup_connection_days USING PRIMARY KEY \(site_id=\? AND day>\? AND day<\?\)/,
+      /rollup_connection_days USING COVERING INDEX rollup_connection_days_grouped \(site_id=\?\)/,
     )
+    expect(plan).not.toMatch(/SCAN rollup_connection_days/)
     expect(plan).toMatch(/rollup_revenue_days USING PRIMARY KEY \(site_id=\? AND day<\?\)/)
   })
 })
