@@ -38,50 +38,22 @@ export type Prices = Map<string, number>
 
 const userOf = (r: Run) => r.uid ?? `run:${r.run}`
 
-export const byStart = (a: Run, b: Run) => a.started_at - b.started_at
-
-/**
- * Per step of the workflow, over its decided runs: the users who reached it, and those who
- * dropped there (and completed no run) with the run that stands for each — their latest. `runs`
- * may come sorted by start (stepSegments sorts once for all its segments): the sort here is
- * stable, so it leaves them as they are, and cheaply.
- */
-function stepUsers(steps: string[], runs: Run[]) {
-  const decided = runs.filter((r) => r.outcome !== 'in_progress')
-  const completedUsers = new Set(decided.filter((r) => r.outcome === 'completed').map(userOf))
-  const entered = steps.map(() => new Set<string>())
-  const droppedRuns = steps.map(() => new Map<string, Run>())
-  for (const run of decided.sort(byStart)) {
-    const user = userOf(run)
-    const reached = reachedFlags(run, steps)
-    for (let i = 0; i < reached.length; i++) if (reached[i]) entered[i].add(user)
-    const at = run.drop_step === null ? -1 : steps.indexOf(run.drop_step)
-    // The user's latest dropping run at the step stands for them (its tier and reason).
-    if (at >= 0 && !completedUsers.has(user)) droppedRuns[at].set(user, run)
-  }
-  return { decided, entered, droppedRuns }
-}
-
-const pointId = (def: WorkflowDef, step: string) => `workflow:${def.name}:${step}`
-
-/** workflowDropoffs' points' users entered and dropped, without their reasons and prices. */
-export function stepCounts(def: WorkflowDef, runs: Run[]) {
-  const { entered, droppedRuns } = stepUsers(def.steps, runs)
-  return def.steps
-    .map((step, i) => ({
-      id: pointId(def, step),
-      entered: entered[i].size,
-      dropped: droppedRuns[i].size,
-    }))
-    .filter((p) => p.entered > 0)
-}
+const byStart = (a: Run, b: Run) => a.started_at - b.started_at
 
 export function workflowDropoffs(def: WorkflowDef, runs: Run[], prices: Prices) {
-  const { decided, entered, droppedRuns } = stepUsers(def.steps, runs)
-  const users: WorkflowUsers = {
-    type: def.dropoff_type,
-    entered: new Set(decided.map(userOf)),
-    dropped: new Map(),
+  const decided = runs.filter((r) => r.outcome !== 'in_progress')
+  const completedUsers = new Set(decided.filter((r) => r.outcome === 'completed').map(userOf))
+  const users: WorkflowUsers = { type: def.dropoff_type, entered: new Set(), dropped: new Map() }
+  const entered = def.steps.map(() => new Set<string>())
+  const droppedRuns = def.steps.map(() => new Map<string, Run>())
+  for (const run of decided.sort(byStart)) {
+    const user = userOf(run)
+    users.entered.add(user)
+    const reached = reachedFlags(run, def.steps)
+    for (let i = 0; i < reached.length; i++) if (reached[i]) entered[i].add(user)
+    const at = run.drop_step === null ? -1 : def.steps.indexOf(run.drop_step)
+    // The user's latest dropping run at the step stands for them (its tier and reason).
+    if (at >= 0 && !completedUsers.has(user)) droppedRuns[at].set(user, run)
   }
   const points: RawPoint[] = def.steps.map((step, i) => {
     const reasons = new Map<string, number>()
@@ -95,7 +67,7 @@ export function workflowDropoffs(def: WorkflowDef, runs: Run[], prices: Prices) 
       users.dropped.set(user, price)
     }
     return {
-      id: pointId(def, step),
+      id: `workflow:${def.name}:${step}`,
       type: def.dropoff_type,
       workflow: def.name,
       step,

@@ -7,7 +7,8 @@
  * workflow in one of those runs).
  */
 import type { FeatureAccessRow } from '../../db/insights/feature-stats'
-import { byStart, stepCounts, type Prices } from '../dropoffs'
+import type { Prices } from '../dropoffs'
+import { segmentStepCounts } from './segment-rates'
 import type { Run } from '../workflow-runs'
 import type { WorkflowDef } from '../workflows'
 
@@ -39,29 +40,30 @@ export function droppedUsers(def: WorkflowDef, runs: Run[], prices: Prices) {
 
 /** Point id → its rate in each segment with a value (runs with no tier, device or bank left out). */
 export function stepSegments(def: WorkflowDef, runs: Run[]) {
-  // Segments in the order the runs first show them; each one's runs sorted by start once here,
-  // so that workflowDropoffs' (stable) sort finds them in order.
+  // Segments in the order the runs first show them.
   const buckets = new Map<string, Run[]>()
   for (const run of runs) {
     for (const dim of SEGMENT_DIMENSIONS) {
       const value = run[dim]
-      if (value && !buckets.has(`${dim}:${value}`)) buckets.set(`${dim}:${value}`, [])
+      if (!value) continue
+      const key = `${dim}:${value}`
+      const list = buckets.get(key) ?? []
+      list.push(run)
+      buckets.set(key, list)
     }
   }
-  for (const run of [...runs].sort(byStart)) {
-    for (const dim of SEGMENT_DIMENSIONS) {
-      const value = run[dim]
-      if (value) buckets.get(`${dim}:${value}`)!.push(run)
-    }
-  }
+  const counts = segmentStepCounts(def.steps, [...buckets.values()])
   const out = new Map<string, SegmentRate[]>()
-  for (const [segment, mine] of buckets) {
-    for (const p of stepCounts(def, mine)) {
-      const list = out.get(p.id) ?? []
-      list.push({ segment, entered: p.entered, dropped: p.dropped })
-      out.set(p.id, list)
-    }
-  }
+  ;[...buckets.keys()].forEach((segment, s) => {
+    def.steps.forEach((step, i) => {
+      const { entered, dropped } = counts[s]
+      if (entered[i] === 0) return
+      const id = `workflow:${def.name}:${step}`
+      const list = out.get(id) ?? []
+      list.push({ segment, entered: entered[i], dropped: dropped[i] })
+      out.set(id, list)
+    })
+  })
   return out
 }
 
