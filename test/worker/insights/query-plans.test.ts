@@ -93,14 +93,15 @@ const QUERIES: [string, string, unknown[]][] = [
 ]
 
 /**
- * A read of raw events must go through the (site_id, type, ts) index with a time bound (the
+ * A read of raw events must go through the (site_id, type, ts) index — or the stage events'
+ * partial covering index in the same order (migrations/0021) — with a time bound (the
  * primary key alone, `site_id=?`, is every event the site ever sent); a rollup read must
  * bound the day on its primary key, or walk one site's rows of a covering index that holds
  * them in the statement's grouping order (migrations/0019, 0020, 0022): no table lookup and no
  * sort, the other days skipped at a fraction of a sort's cost a row.
  */
 const BOUNDED_READ =
-  /^SEARCH (events USING (COVERING )?INDEX events_site_type_ts \(.*ts[<>]|(rollup_\w+|workflow_runs) USING PRIMARY KEY \(site_id=\? AND day[<>=]|rollup_\w+ USING COVERING INDEX rollup_\w+ \(site_id=\?)/
+  /^SEARCH (events USING (COVERING )?INDEX (events_site_type_ts|events_stage_trail) \(.*ts[<>]|(rollup_\w+|workflow_runs) USING PRIMARY KEY \(site_id=\? AND day[<>=]|rollup_\w+ USING COVERING INDEX rollup_\w+ \(site_id=\?)/
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)

@@ -1,8 +1,9 @@
 /**
  * How far users got through each journey's stages (for the journey-leak opportunity, DESIGN
  * §7.7): users per tier (the last one their stage events carried) and furthest stage reached,
- * from raw `stage` events through the (site_id, type, ts) index. The full journey analysis
- * (§7.4) lives in journeys.ts.
+ * from raw `stage` events through their partial covering index (migration 0021: every column
+ * read here, so no table lookup per event). The full journey analysis (§7.4) lives in
+ * journeys.ts.
  */
 import type { Filters, Range } from '../../analysis/period'
 import { STAGES } from '../../schemas'
@@ -21,7 +22,7 @@ FROM (
     coalesce(substr(max(CASE WHEN tier IS NOT NULL THEN printf('%015d', ts) || tier END), 16),
       'unknown') AS tier,
     max(CASE stage ${RANK} END) AS furthest
-  FROM events INDEXED BY events_site_type_ts
+  FROM events INDEXED BY events_stage_trail
   WHERE site_id = ?1 AND type = 'stage' AND ts >= ?2 AND ts < ?3 AND uid IS NOT NULL
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
   GROUP BY 1, 2
