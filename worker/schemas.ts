@@ -29,7 +29,7 @@ const props = z
   .refine((o) => Object.keys(o).length <= 20, 'at most 20 props')
 
 /** Fields each type cannot do without; checked after the shape so messages name the field. */
-const REQUIRED: Record<(typeof EVENT_TYPES)[number], string[]> = {
+export const REQUIRED_FIELDS: Record<(typeof EVENT_TYPES)[number], string[]> = {
   page: ['path'],
   feature: ['feature'],
   step: ['workflow', 'run', 'step'],
@@ -71,7 +71,7 @@ export const EventSchema = z
   })
   .strict()
   .superRefine((e, ctx) => {
-    for (const field of REQUIRED[e.type]) {
+    for (const field of REQUIRED_FIELDS[e.type]) {
       if (e[field as keyof typeof e] === undefined) {
         ctx.addIssue({ code: 'custom', path: [field], message: `${e.type} events need "${field}"` })
       }

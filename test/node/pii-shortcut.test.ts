@@ -1,7 +1,8 @@
 /**
  * The collector's PII pass skips values no pattern could match (worker/ingest/pii-strict.ts,
- * mayHoldPii) and the normalising of plain ASCII: both must change no answer. Held against the
- * whole pass on seeded random values built from the pieces PII is written with.
+ * mayHoldPii, one pass over the characters) and the normalising of plain ASCII: both must
+ * change no answer. Held against the whole pass on seeded random values built from the pieces
+ * PII is written with.
  */
 import { describe, expect, it } from 'vitest'
 import { seeded } from '../../worker/analysis/predict/random'
@@ -28,6 +29,17 @@ const PIECES = [
   'name@bank.example',
   'step_',
   'link_account',
+  // Near the shortcut's edges: 7 and 12 digits, letters just before digits, other scripts.
+  '1234567',
+  '123456789012',
+  'Ab',
+  'zZ9',
+  'é',
+  '\u212A',
+  '\u017F',
+  // A card only once ² is read as 2 (12 ASCII digits), an IBAN with only its check digits.
+  '4222 2²22 2222 2',
+  'GB75WESTABCDEFGHIJKLMN',
 ]
 
 function value(random: () => number): string {

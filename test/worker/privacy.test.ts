@@ -126,12 +126,16 @@ describe('the privacy guard', () => {
 
   it('strips query strings and fragments from paths', async () => {
     const site = await createSite()
-    await sendBatch(site, [event({ path: '/transfer?amount=500&to=bob#confirm' })])
-    await waitForEvents(site.id, 1)
-    const row = await env.DB.prepare('SELECT path FROM events WHERE site_id = ?1')
+    await sendBatch(site, [
+      event({ path: '/transfer?amount=500&to=bob#confirm' }),
+      // A line break in the query hides nothing after it.
+      event({ path: '/search?q=jane\ndoe@bank.example#x' }),
+    ])
+    await waitForEvents(site.id, 2)
+    const { results } = await env.DB.prepare('SELECT path FROM events WHERE site_id = ?1')
       .bind(site.id)
-      .first()
-    expect(row).toEqual({ path: '/transfer' })
+      .all()
+    expect(results.map((r) => r.path).sort()).toEqual(['/search', '/transfer'])
   })
 
   it('keeps no IP address, user agent or cookie: only the device class', async () => {

@@ -5,6 +5,7 @@
 import { ANON_ID_PROP } from '../db/aliases'
 import { describe } from '../lib/errors'
 import { EventSchema, type Event, type EventRow, type EventType, type Rejection } from '../schemas'
+import { isPlainEvent } from './event-shape'
 import { REDACTED, isCard } from './pii'
 import { redactStrict } from './pii-strict'
 import { checkRevenue } from './revenue'
@@ -45,20 +46,32 @@ export function validateEvents(raw: unknown[], ctx: Context) {
   let redactions = 0
   const ids = new Set<string>()
   raw.forEach((input, index) => {
-    const unreadable = beforeParse(input)
-    if (unreadable) return rejected.push({ index, ...unreadable })
-    const parsed = EventSchema.safeParse(input)
-    if (!parsed.success) {
-      return rejected.push({ index, code: 'invalid_event', message: describe(parsed.error) })
-    }
-    const problem = check(parsed.data, ctx, ids)
+    const parsed = parseEvent(input)
+    if ('code' in parsed) return rejected.push({ index, ...parsed })
+    const problem = check(parsed, ctx, ids)
     if (problem) return rejected.push({ index, ...problem })
-    ids.add(parsed.data.id)
-    const { row, redacted } = toRow(parsed.data, ctx)
+    ids.add(parsed.id)
+    const { row, redacted } = toRow(parsed, ctx)
     if (redacted) redactions++
     rows.push(row)
   })
   return { rows, rejected, redactions }
+}
+
+/**
+ * The event `input` is, or why it is not one. The common event passes the hand-written check
+ * (./event-shape.ts) and is taken as it came; anything else is judged by the schema.
+ */
+export function parseEvent(input: unknown): Event | Omit<Rejection, 'index'> {
+  return isPlainEvent(input) ? input : parseEventBySchema(input)
+}
+
+/** beforeParse, then the schema: every rejection and its message come from here. */
+export function parseEventBySchema(input: unknown): Event | Omit<Rejection, 'index'> {
+  const unreadable = beforeParse(input)
+  if (unreadable) return unreadable
+  const parsed = EventSchema.safeParse(input)
+  return parsed.success ? parsed.data : { code: 'invalid_event', message: describe(parsed.error) }
 }
 
 /** NUL, or half of a surrogate pair: not text, and no column or reader should have to take it. */
@@ -72,7 +85,11 @@ function beforeParse(input: unknown): Omit<Rejection, 'index'> | undefined {
     const props = field === 'props' && v && typeof v === 'object' ? Object.entries(v) : []
     if (
       (typeof v === 'string' && NOT_TEXT_CHARACTER.test(v)) ||
-      props.some(([k, p]) => NOT_TEXT_CHARACTER.test(k + (typeof p === 'string' ? p : '')))
+      // Key and value apart: a key's high half and its value's low half are not a character.
+      props.some(
+        ([k, p]) =>
+          NOT_TEXT_CHARACTER.test(k) || (typeof p === 'string' && NOT_TEXT_CHARACTER.test(p)),
+      )
     ) {
       return {
         code: 'invalid_characters',
@@ -96,18 +113,10 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
       message: `props.${ANON_ID_PROP}: the anonymous id an identify links must be a string of 1–128 characters`,
     }
   }
-  const identifiers: [string, string | undefined][] = [
-    ...IDENTIFIERS.map((f): [string, string | undefined] => [f, e[f]]),
-    [`props.${ANON_ID_PROP}`, anon as string | undefined],
-  ]
-  for (const [field, v] of identifiers) {
-    if (v !== undefined && (redactStrict(v) !== v || v.includes(REDACTED))) {
-      return {
-        code: 'pii_in_identifier',
-        message: `${field} looks like personal data (an email, card, IBAN or 8+ digits); send a pseudonymous id such as a hash`,
-      }
-    }
+  for (const field of IDENTIFIERS) {
+    if (looksPersonal(e[field])) return piiInIdentifier(field)
   }
+  if (looksPersonal(anon as string | undefined)) return piiInIdentifier(`props.${ANON_ID_PROP}`)
   if (!ctx.allowedTypes.includes(e.type)) {
     return { code: 'type_not_allowed', message: `"${e.type}" events need a secret ingest key` }
   }
@@ -140,44 +149,88 @@ function check(e: Event, ctx: Context, ids: Set<string>): Omit<Rejection, 'index
   return checkRevenue(e, ctx.currency)
 }
 
-function toRow(e: Event, ctx: Context): { row: EventRow; redacted: boolean } {
-  let redacted = false
-  // Values the tracker already cleaned arrive as [redacted]: they count too.
-  const clean = (s: string) => {
-    const out = redactStrict(s)
-    if (out !== s || s.includes(REDACTED)) redacted = true
-    return out
+/** Whether an identifier holds what the PII pass would redact, or the tracker already did. */
+function looksPersonal(v: string | undefined): boolean {
+  return v !== undefined && (redactStrict(v) !== v || v.includes(REDACTED))
+}
+
+function piiInIdentifier(field: string): Omit<Rejection, 'index'> {
+  return {
+    code: 'pii_in_identifier',
+    message: `${field} looks like personal data (an email, card, IBAN or 8+ digits); send a pseudonymous id such as a hash`,
   }
+}
+
+/**
+ * The wire fields in the schema's order, each with what toRow does to it: a row's keys come out
+ * in this order whichever way the event was parsed (as it came, or the schema's copy).
+ */
+const FIELDS = Object.keys(EventSchema.shape).map((field) => ({
+  field: field as keyof Event,
+  kind:
+    field === 'props' || field === 'path'
+      ? field
+      : NOT_TEXT.has(field) || (IDENTIFIERS as readonly string[]).includes(field)
+        ? 'kept'
+        : 'text',
+}))
+
+function toRow(e: Event, ctx: Context): { row: EventRow; redacted: boolean } {
+  // No closures here: this runs for every event, and each closure is an allocation.
+  const seen = { redacted: false }
   const row: Record<string, unknown> = {
     site_id: ctx.siteId,
     received_at: ctx.now,
     device: ctx.device,
   }
-  for (const [field, value] of Object.entries(e)) {
-    if (field === 'props') {
-      const props = Object.entries(value as Record<string, string | number | boolean>).map(
-        ([k, v]) => [clean(k), cleanProp(v, clean, () => (redacted = true))],
-      )
-      row.props = JSON.stringify(Object.fromEntries(props))
-    } else if (field === 'path') {
-      row.path = clean(stripQuery(value as string))
-    } else if (
-      typeof value === 'string' &&
-      !NOT_TEXT.has(field) &&
-      !IDENTIFIERS.includes(field as 'id')
-    ) {
-      row[field] = clean(value)
-    } else {
-      row[field] = value
-    }
+  for (const { field, kind } of FIELDS) {
+    const value = e[field]
+    if (value === undefined) continue
+    if (kind === 'props') row.props = propsJson(value as Record<string, Prop>, seen)
+    else if (kind === 'path') row.path = clean(stripQuery(value as string), seen)
+    else if (kind === 'text' && typeof value === 'string') row[field] = clean(value, seen)
+    else row[field] = value
   }
-  return { row: row as EventRow, redacted }
+  return { row: row as EventRow, redacted: seen.redacted }
 }
 
-function cleanProp(v: string | number | boolean, clean: (s: string) => string, flag: () => void) {
-  if (typeof v === 'string') return clean(v)
+type Seen = { redacted: boolean }
+
+/** `s` through the PII pass; a value the tracker already cleaned ([redacted]) counts too. */
+function clean(s: string, seen: Seen): string {
+  const out = redactStrict(s)
+  if (out !== s || s.includes(REDACTED)) seen.redacted = true
+  return out
+}
+
+type Prop = string | number | boolean
+
+/**
+ * The props as stored: keys and values cleaned. Most props need nothing cleaned, and are
+ * serialized as they came rather than copied first.
+ */
+function propsJson(props: Record<string, Prop>, seen: Seen): string {
+  let copy: Record<string, Prop> | undefined
+  for (const k in props) {
+    const key = clean(k, seen)
+    const v = cleanProp(props[k], seen)
+    if (!copy && (key !== k || v !== props[k])) {
+      // The first change: the keys before it were kept as they are.
+      copy = Object.create(null) as Record<string, Prop>
+      for (const before in props) {
+        if (before === k) break
+        copy[before] = props[before]
+      }
+    }
+    if (copy) copy[key] = v
+  }
+  return JSON.stringify(copy ?? props)
+}
+
+function cleanProp(v: Prop, seen: Seen): Prop {
+  if (typeof v === 'string') return clean(v, seen)
   if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= LONG_INTEGER) {
-    flag()
+    seen.redacted = true
     return REDACTED
   }
   return v
@@ -185,5 +238,10 @@ function cleanProp(v: string | number | boolean, clean: (s: string) => string, f
 
 /** Query strings and fragments carry tokens and search terms; they are never kept. */
 export function stripQuery(path: string): string {
-  return path.replace(/[?#].*$/, '') || '/'
+  // Cut at the first ? or #, whatever follows (a regex's `.*$` stopped at a line break).
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i)
+    if (c === 63 || c === 35) return path.slice(0, i) || '/'
+  }
+  return path || '/'
 }
