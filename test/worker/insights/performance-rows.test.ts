@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { performanceReport } from '../../../worker/analysis/performance/report'
 import { performanceSeries } from '../../../worker/analysis/performance/series'
 import { errorSources } from '../../../worker/analysis/performance/error-sources'
+import { seeded } from '../../../worker/analysis/predict/random'
 import {
   performanceRows,
   PERF_HIST_SQL,
@@ -26,23 +27,13 @@ const TIERS = ['free', 'plus', 'premium'] as const
 const DEVICES = ['desktop', 'mobile', 'tablet'] as const
 const FEATURES = ['budget_tracking', 'bill_reminders', 'goal_setting']
 
-/** mulberry32: the same site on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * 120 users over 12 days: pages in sessions, feature uses, connections and metrics with values
  * from 0 to 60 s (integers, halves, a few negative or missing), revenue, and tiers that move up
  * or down now and then, on every device.
  */
 function events(): Ev[] {
-  const r = random(13)
+  const r = seeded(13) // the same site on every run
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]
   const out: Ev[] = []
   const start = BASE - (DAYS - 1) * DAY
