@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { ACTIVITY_SQL } from '../../../worker/db/insights/activity'
+import { ACTIVITY_SQL, FILTERED_ACTIVITY_SQL } from '../../../worker/db/insights/activity'
 import { CONNECTIONS_SQL } from '../../../worker/db/insights/connections'
 import { FEATURE_ACCESS_SQL } from '../../../worker/db/insights/feature-access'
 import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons'
@@ -56,6 +56,7 @@ const QUERIES: [string, string, unknown[]][] = [
   ['feature reasons', FEATURE_REASONS_SQL, [...days, null, null, null]],
   ['connections', CONNECTIONS_SQL, [...days, null, null]],
   ['activity', ACTIVITY_SQL, [...days, null, null]],
+  ['activity, filtered', FILTERED_ACTIVITY_SQL, [...days, 'free', null]],
   ['user days rebuild', REBUILD_USER_DAYS, ['s', 0, 9, '2026-01-01']],
   ['feature days rebuild', REBUILD_FEATURE_DAYS, ['s', 0, 9, '2026-01-01']],
   ['feature reasons rebuild', REBUILD_FEATURE_REASONS, ['s', 0, 9, '2026-01-01']],

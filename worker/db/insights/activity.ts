@@ -11,17 +11,34 @@ export type ActivityRow = {
   revenue: number
 }
 
-/** The days of the period, then one total row (distinct users cannot be summed over days). */
-export const ACTIVITY_SQL = `SELECT day,
+const DAYS = `SELECT day,
   count(DISTINCT CASE WHEN events > 0 AND uid <> '' THEN uid END) AS active_users,
   sum(sessions) AS sessions, sum(events + revenue_events) AS events, sum(revenue) AS revenue
 FROM rollup_user_days
 WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
   AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
-GROUP BY day
+GROUP BY day`
+
+/**
+ * The days of the period, then the period's active users (distinct users cannot be summed over
+ * days; the other totals are the days' sums). Without a tier or device filter they are counted
+ * from the (site_id, uid, day, events) index, one streamed group per user, where a distinct
+ * count over the day-first primary key would sort the period's rows again.
+ */
+export const ACTIVITY_SQL = `${DAYS}
 UNION ALL
-SELECT NULL, count(DISTINCT CASE WHEN events > 0 AND uid <> '' THEN uid END),
-  coalesce(sum(sessions), 0), coalesce(sum(events + revenue_events), 0), coalesce(sum(revenue), 0)
+SELECT NULL, count(*), NULL, NULL, NULL
+FROM (
+  SELECT uid FROM rollup_user_days INDEXED BY rollup_user_days_uid
+  WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND events > 0 AND uid <> ''
+  GROUP BY uid
+)
+LIMIT 400`
+
+/** The same with a tier or device filter, which that index does not hold. */
+export const FILTERED_ACTIVITY_SQL = `${DAYS}
+UNION ALL
+SELECT NULL, count(DISTINCT CASE WHEN events > 0 AND uid <> '' THEN uid END), NULL, NULL, NULL
 FROM rollup_user_days
 WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
   AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
@@ -33,13 +50,23 @@ export async function activity(
   days: DayRange,
   f: Filters,
 ): Promise<{ total: ActivityRow; days: ActivityRow[] }> {
+  const filtered = f.tier !== undefined || f.device !== undefined
   const { results } = await db
-    .prepare(ACTIVITY_SQL)
+    .prepare(filtered ? FILTERED_ACTIVITY_SQL : ACTIVITY_SQL)
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null)
     .all<ActivityRow>()
-  const total = results.find((r) => r.day === null)!
-  return {
-    total,
-    days: results.filter((r) => r.day !== null).sort((a, b) => (a.day! < b.day! ? -1 : 1)),
+  const rows = results.filter((r) => r.day !== null).sort((a, b) => (a.day! < b.day! ? -1 : 1))
+  const total: ActivityRow = {
+    day: null,
+    active_users: results.find((r) => r.day === null)!.active_users,
+    sessions: 0,
+    events: 0,
+    revenue: 0,
   }
+  for (const d of rows) {
+    total.sessions += d.sessions
+    total.events += d.events
+    total.revenue += d.revenue
+  }
+  return { total, days: rows }
 }
