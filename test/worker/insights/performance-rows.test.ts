@@ -11,8 +11,9 @@ import { performanceSeries } from '../../../worker/analysis/performance/series'
 import { errorSources } from '../../../worker/analysis/performance/error-sources'
 import { seeded } from '../../../worker/analysis/predict/random'
 import {
+  histSql,
   performanceRows,
-  PERF_HIST_SQL,
+  readsInOrder,
   segmentsSql,
   seriesSql,
   type PerfFilters,
@@ -150,17 +151,21 @@ describe('/performance reads from rows and ordered indexes (migrations/0020)', (
         f.feature ?? null,
         f.institution ?? null,
       ]
-      const hist = await all(PERF_HIST_SQL, args)
+      const oldHist = sorted(rounded(await all(OLD_HIST_SQL, args)))
+      const oldSegments = sorted(
+        rounded(await all(oldSegmentsSql(tiers.length), [...args, top, ...prices])),
+      )
+      for (const ordered of [true, false]) {
+        const hist = await all(histSql(ordered), args)
+        const segments = await all(segmentsSql(tiers.length, ordered), [...args, top, ...prices])
+        if (!f.feature) expect(hist.length).toBeGreaterThan(20)
+        expect(sorted(rounded(hist))).toEqual(oldHist)
+        if (!f.tier) expect(segments.length).toBeGreaterThan(3)
+        expect(sorted(rounded(segments))).toEqual(oldSegments)
+      }
       const latency = await all(seriesSql('days').latency, args)
-      const segments = await all(segmentsSql(tiers.length), [...args, top, ...prices])
-      if (!f.feature) expect(hist.length).toBeGreaterThan(20)
-      expect(sorted(rounded(hist))).toEqual(sorted(rounded(await all(OLD_HIST_SQL, args))))
       expect(sorted(rounded(byDayBucket(latency)))).toEqual(
         sorted(rounded(await all(OLD_DAY_LATENCY_SQL, args))),
-      )
-      if (!f.tier) expect(segments.length).toBeGreaterThan(3)
-      expect(sorted(rounded(segments))).toEqual(
-        sorted(rounded(await all(oldSegmentsSql(tiers.length), [...args, top, ...prices]))),
       )
 
       // The whole answer, from the new rows and from the old ones.
@@ -201,6 +206,16 @@ describe('/performance reads from rows and ordered indexes (migrations/0020)', (
       )
       expect(now).toEqual(answer(old))
     }
+  })
+
+  it('reads through the ordered indexes when the period holds an eighth of the site or more', () => {
+    const days = (from_day: string) => ({ from_day, to_day: '2026-12-31' })
+    expect(readsInOrder(days('2026-10-03'), '2026-10-02')).toBe(true) // 90 of 91 days
+    expect(readsInOrder(days('2026-12-02'), '2026-06-10')).toBe(true) // 30 of 205
+    expect(readsInOrder(days('2026-12-25'), '2026-06-10')).toBe(false) // 7 of 205
+    expect(readsInOrder(days('2026-11-16'), '2026-01-01')).toBe(true) // 46 of 365
+    expect(readsInOrder(days('2026-11-17'), '2026-01-01')).toBe(false) // 45 of 365
+    expect(readsInOrder(days('2026-12-01'), null)).toBe(false) // nothing to read
   })
 
   it('holds in rollup_perf_buckets exactly the buckets of hist, which the migration copied', async () => {

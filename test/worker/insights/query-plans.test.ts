@@ -11,7 +11,7 @@ import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons
 import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
 import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
 import {
-  PERF_HIST_SQL,
+  histSql,
   PERF_REASONS_SQL,
   PERF_TOTALS_SQL,
   segmentsSql,
@@ -64,12 +64,18 @@ const QUERIES: [string, string, unknown[]][] = [
   ['workflow runs rebuild', REBUILD_WORKFLOW_RUNS, ['s', 0, 9, '2026-01-01']],
   ['workflow runs delete', DELETE_WORKFLOW_RUNS, ['s', '2026-01-01']],
   ['performance totals', PERF_TOTALS_SQL, [...days, null, null, null, null]],
-  ['performance histograms', PERF_HIST_SQL, [...days, null, null, null, null]],
+  ['performance histograms', histSql(true), [...days, null, null, null, null]],
+  ['performance histograms by day range', histSql(false), [...days, null, null, null, null]],
   ['performance reasons', PERF_REASONS_SQL, [...days, null, null, null, null]],
   ['performance hourly series', seriesSql('hours').counts, [...days, null, null, null, null]],
   ['performance hourly latency', seriesSql('hours').latency, [...days, null, null, null, null]],
   ['performance daily series', seriesSql('days').counts, [...days, null, null, null, null]],
-  ['performance segments', segmentsSql(1), [...days, null, null, null, null, 0, 'free', 0]],
+  ['performance segments', segmentsSql(1, true), [...days, null, null, null, null, 0, 'free', 0]],
+  [
+    'performance segments by day range',
+    segmentsSql(1, false),
+    [...days, null, null, null, null, 0, 'free', 0],
+  ],
   ['performance hours rebuild', REBUILD_PERF_HOURS, ['s', 0, 9, '2026-01-01']],
   ['performance days rebuild', REBUILD_PERF_DAYS, ['s', 0, 9, '2026-01-01']],
   ['performance buckets rebuild', REBUILD_PERF_BUCKETS, ['s', 0, 9, '2026-01-01']],
