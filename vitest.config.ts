@@ -42,6 +42,9 @@ export default defineConfig(async () => {
             name: 'worker',
             include: ['test/worker/**/*.test.ts'],
             setupFiles: ['test/worker/setup.ts'],
+            // A guard against hangs, not a speed check: the erasure test rebuilds a site's days
+            // and took 4–6 s on the shared 2-core machine, past vitest's default 5 s.
+            testTimeout: 20_000,
           },
         },
         {
