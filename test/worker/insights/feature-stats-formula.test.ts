@@ -6,8 +6,8 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { FEATURE_ACCESS_SQL } from '../../../worker/db/insights/feature-access'
-import { droppedReasonsSql, FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
+import { featureAccessSql } from '../../../worker/db/insights/feature-access'
+import { droppedReasonsSql, featureStatsSql } from '../../../worker/db/insights/feature-stats'
 import { BASE, DAY, seed, siteWith, type Ev } from './seed'
 
 const FEATURE_USERS = `feature_users AS MATERIALIZED (
@@ -156,10 +156,14 @@ describe('feature stats through the grouping-order indexes', () => {
       ]) {
         const common = [site.id, from, to, tier, device, feature]
         const stats = [...common, cutoff, JSON.stringify(TIERS)]
-        const now = await rows(FEATURE_STATS_SQL, stats)
-        expect(now).toEqual(await rows(OLD_STATS_SQL, stats))
-        expect(await rows(FEATURE_ACCESS_SQL, common)).toEqual(await rows(OLD_ACCESS_SQL, common))
-        upgraded += now.reduce((n, r) => n + Number(r.upgraded), 0)
+        const old = await rows(OLD_STATS_SQL, stats)
+        const oldAccess = await rows(OLD_ACCESS_SQL, common)
+        // both plans (read-order.ts): the ordered indexes and the days' primary-key range
+        for (const ordered of [true, false]) {
+          expect(await rows(featureStatsSql(ordered), stats)).toEqual(old)
+          expect(await rows(featureAccessSql(ordered), common)).toEqual(oldAccess)
+        }
+        upgraded += old.reduce((n, r) => n + Number(r.upgraded), 0)
       }
     // the generated site has upgraders, so the comparison covers them
     expect(upgraded).toBeGreaterThan(0)

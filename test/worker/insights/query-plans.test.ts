@@ -4,11 +4,11 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { ACTIVITY_SQL, FILTERED_ACTIVITY_SQL } from '../../../worker/db/insights/activity'
-import { CONNECTIONS_SQL } from '../../../worker/db/insights/connections'
-import { FEATURE_ACCESS_SQL } from '../../../worker/db/insights/feature-access'
+import { activitySql, FILTERED_ACTIVITY_SQL } from '../../../worker/db/insights/activity'
+import { connectionsSql } from '../../../worker/db/insights/connections'
+import { featureAccessSql } from '../../../worker/db/insights/feature-access'
 import { FEATURE_REASONS_SQL } from '../../../worker/db/insights/feature-reasons'
-import { FEATURE_STATS_SQL } from '../../../worker/db/insights/feature-stats'
+import { featureStatsSql } from '../../../worker/db/insights/feature-stats'
 import { LIVE_MINUTES_SQL, LIVE_TOTALS_SQL } from '../../../worker/db/insights/live'
 import {
   histSql,
@@ -51,11 +51,19 @@ const QUERIES: [string, string, unknown[]][] = [
   ['stage reach', STAGE_REACH_SQL, ['s', 0, 9, null, null]],
   ['live totals', LIVE_TOTALS_SQL, ['s', 0, 9]],
   ['live minutes', LIVE_MINUTES_SQL, ['s', 0, 9]],
-  ['feature stats', FEATURE_STATS_SQL, [...days, null, null, null, '2026-01-24', TIERS]],
-  ['feature access', FEATURE_ACCESS_SQL, [...days, null, null, null]],
+  ['feature stats', featureStatsSql(true), [...days, null, null, null, '2026-01-24', TIERS]],
+  [
+    'feature stats by day range',
+    featureStatsSql(false),
+    [...days, null, null, null, '2026-01-24', TIERS],
+  ],
+  ['feature access', featureAccessSql(true), [...days, null, null, null]],
+  ['feature access by day range', featureAccessSql(false), [...days, null, null, null]],
   ['feature reasons', FEATURE_REASONS_SQL, [...days, null, null, null]],
-  ['connections', CONNECTIONS_SQL, [...days, null, null]],
-  ['activity', ACTIVITY_SQL, [...days, null, null]],
+  ['connections', connectionsSql(true), [...days, null, null]],
+  ['connections by day range', connectionsSql(false), [...days, null, null]],
+  ['activity', activitySql(true), [...days, null, null]],
+  ['activity by day range', activitySql(false), [...days, null, null]],
   ['activity, filtered', FILTERED_ACTIVITY_SQL, [...days, 'free', null]],
   ['user days rebuild', REBUILD_USER_DAYS, ['s', 0, 9, '2026-01-01']],
   ['feature days rebuild', REBUILD_FEATURE_DAYS, ['s', 0, 9, '2026-01-01']],

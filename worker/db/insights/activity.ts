@@ -1,4 +1,5 @@
 /** Site activity per day (the dashboard's KPIs and chart), from `rollup_user_days`. */
+import { readOrder, through } from './read-order'
 import type { DayRange } from '../../analysis/rollup-days'
 import type { Filters } from '../../analysis/period'
 
@@ -23,13 +24,14 @@ GROUP BY day`
  * The days of the period, then the period's active users (distinct users cannot be summed over
  * days; the other totals are the days' sums). Without a tier or device filter they are counted
  * from the (site_id, uid, day, events) index, one streamed group per user, where a distinct
- * count over the day-first primary key would sort the period's rows again.
+ * count over the day-first primary key would sort the period's rows again — when `ordered`
+ * (read-order.ts): a short period of a long history sorts its days' rows instead.
  */
-export const ACTIVITY_SQL = `${DAYS}
+export const activitySql = (ordered: boolean) => `${DAYS}
 UNION ALL
 SELECT NULL, count(*), NULL, NULL, NULL
 FROM (
-  SELECT uid FROM rollup_user_days INDEXED BY rollup_user_days_uid
+  SELECT uid FROM rollup_user_days ${through('rollup_user_days_uid', ordered)}
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND events > 0 AND uid <> ''
   GROUP BY uid
 )
@@ -49,10 +51,16 @@ export async function activity(
   siteId: string,
   days: DayRange,
   f: Filters,
+  /** readsInOrder, when the caller knows it; else read from the site's first day */
+  ordered?: boolean,
 ): Promise<{ total: ActivityRow; days: ActivityRow[] }> {
   const filtered = f.tier !== undefined || f.device !== undefined
   const { results } = await db
-    .prepare(filtered ? FILTERED_ACTIVITY_SQL : ACTIVITY_SQL)
+    .prepare(
+      filtered
+        ? FILTERED_ACTIVITY_SQL
+        : activitySql(ordered ?? (await readOrder(db, siteId, days))),
+    )
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null)
     .all<ActivityRow>()
   const rows = results.filter((r) => r.day !== null).sort((a, b) => (a.day! < b.day! ? -1 : 1))

@@ -1,4 +1,5 @@
 /** Bank-connection outcomes per (institution, tier) over a period, from `rollup_connection_days`. */
+import { readOrder, through } from './read-order'
 import type { DayRange } from '../../analysis/rollup-days'
 import type { Filters } from '../../analysis/period'
 
@@ -17,15 +18,18 @@ export type ConnectionRow = {
 }
 
 /**
- * Through the index in the grouping's order (migration 0022): the groups stream, each one's
- * users in order, instead of a sort of every row of the period.
+ * When `ordered` (read-order.ts), through the index in the grouping's order (migration 0022):
+ * the groups stream, each one's users in order, instead of a sort of every row of the period.
+ * A short period of a long history reads its days' primary-key range instead.
  */
-export const CONNECTIONS_SQL = `SELECT institution, tier, sum(attempts) AS attempts,
+export const connectionsSql = (
+  ordered: boolean,
+) => `SELECT institution, tier, sum(attempts) AS attempts,
   sum(completed) AS completed, sum(failed) AS failed, sum(abandoned) AS abandoned,
   sum(latency_sum) AS latency_sum, sum(latency_n) AS latency_n,
   count(DISTINCT CASE WHEN uid <> '' THEN uid END) AS users,
   count(DISTINCT CASE WHEN uid <> '' AND failed + abandoned > 0 THEN uid END) AS failing_users
-FROM rollup_connection_days INDEXED BY rollup_connection_days_grouped
+FROM rollup_connection_days ${through('rollup_connection_days_grouped', ordered)}
 WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
   AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
 GROUP BY institution, tier
@@ -38,7 +42,7 @@ export async function connections(
   f: Filters,
 ): Promise<ConnectionRow[]> {
   const { results } = await db
-    .prepare(CONNECTIONS_SQL)
+    .prepare(connectionsSql(await readOrder(db, siteId, days)))
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null)
     .all<ConnectionRow>()
   return results

@@ -6,6 +6,7 @@
  * the tier-users and upgraders joins that only feature value and opportunities need, so
  * `/dropoffs` sorts the rollup rows once.
  */
+import { readOrder, through } from './read-order'
 import type { Filters } from '../../analysis/period'
 import type { DayRange } from '../../analysis/rollup-days'
 import {
@@ -19,12 +20,12 @@ import {
  * `feature_users` as in feature-stats.ts, reading only what drop-offs need: `last_fail` (NULL
  * when no failed or abandoned use, migrations/0007) stands in for failed + abandoned, so the
  * per-user grouping carries no more columns than it did before it held reasons. Read through the
- * index in the grouping's order (migrations/0019), as feature-stats.ts does, so it streams.
+ * index in the grouping's order (migrations/0019) when `ordered`, as feature-stats.ts does.
  */
-export const FEATURE_ACCESS_SQL = `WITH feature_users AS MATERIALIZED (
+export const featureAccessSql = (ordered: boolean) => `WITH feature_users AS MATERIALIZED (
   SELECT tier, feature, uid <> '' AND sum(uses + starts) > 0 AS tried,
     max(last_fail) AS last_fail, sum(completed) AS completed
-  FROM rollup_feature_days INDEXED BY rollup_feature_days_tier
+  FROM rollup_feature_days ${through('rollup_feature_days_tier', ordered)}
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5) AND (?6 IS NULL OR feature = ?6)
   GROUP BY tier, feature, uid
@@ -55,7 +56,7 @@ export async function featureAccess(
   f: Filters,
 ): Promise<FeatureAccess> {
   const { results } = await db
-    .prepare(FEATURE_ACCESS_SQL)
+    .prepare(featureAccessSql(await readOrder(db, siteId, days)))
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null, f.feature ?? null)
     .all<Row>()
   const out: FeatureAccess = { access: [], dropReasons: [] }

@@ -5,6 +5,7 @@
  * the users' revenue, 7-day retention and upgrades; then one row per tier (feature null) with
  * the tier's active users, their revenue, retention and upgrades — the denominators.
  */
+import { readOrder, through } from './read-order'
 import type { Filters } from '../../analysis/period'
 import type { DayRange } from '../../analysis/rollup-days'
 
@@ -39,15 +40,16 @@ export function droppedReasonsSql(columns: string) {
  * `last_fail` their latest failed or abandoned use, NULL exactly when they had none
  * (migrations/0007), so it also says who failed. Read twice (the counts, the dropped users'
  * reasons), so materialized: the rollup is grouped once.
- * Both groupings read indexes in their order (migrations/0019) and so stream instead of sorting
- * the period's rows (~2.5x at 90 days); the site's other days are skipped at a small cost a row,
- * so a week out of a year kept costs more than a sort would, still well within budget.
+ * When `ordered` (read-order.ts: the period is at least an eighth of the site's days), both
+ * groupings read indexes in their order (migrations/0019) and so stream instead of sorting the
+ * period's rows (~2.5x at 90 days); a shorter period reads its days' primary-key range and sorts,
+ * as walking the site's other days through the indexes would cost more.
  * `feature_users`' ORDER BY, which that order satisfies, lets the per-(tier, feature) totals
  * stream over it too.
  * Rows: per (tier, feature) with reason NULL; per tier with feature and reason NULL; then per
  * (tier, feature, reason) the dropped users in `dropped`, every other column 0.
  */
-export const FEATURE_STATS_SQL = `WITH prices AS MATERIALIZED (
+export const featureStatsSql = (ordered: boolean) => `WITH prices AS MATERIALIZED (
   SELECT json_extract(value, '$.name') AS tier, json_extract(value, '$.monthly_price') AS price
   FROM json_each(?8)
 ),
@@ -57,7 +59,7 @@ tier_users AS MATERIALIZED (
     min(CASE WHEN events > 0 THEN day END) <= ?7
       AND julianday(max(CASE WHEN events > 0 THEN day END))
         - julianday(min(CASE WHEN events > 0 THEN day END)) >= 7 AS retained
-  FROM rollup_user_days INDEXED BY rollup_user_days_tier
+  FROM rollup_user_days ${through('rollup_user_days_tier', ordered)}
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND uid <> ''
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5)
   GROUP BY tier, uid
@@ -75,7 +77,7 @@ feature_users AS MATERIALIZED (
     sum(uses) AS uses, sum(time_s) AS time_s, sum(timed) AS timed, sum(completed) AS completed,
     sum(failed) AS failed, sum(abandoned) AS abandoned, sum(ratings) AS ratings,
     sum(rating_sum) AS rating_sum, sum(revenue) AS attributed, max(last_fail) AS last_fail
-  FROM rollup_feature_days INDEXED BY rollup_feature_days_tier
+  FROM rollup_feature_days ${through('rollup_feature_days_tier', ordered)}
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3
     AND (?4 IS NULL OR tier = ?4) AND (?5 IS NULL OR device = ?5) AND (?6 IS NULL OR feature = ?6)
   GROUP BY tier, feature, uid
@@ -209,7 +211,7 @@ export async function featureStats(
   tiers: { name: string; monthly_price: number }[],
 ): Promise<FeatureStats> {
   const { results } = await db
-    .prepare(FEATURE_STATS_SQL)
+    .prepare(featureStatsSql(await readOrder(db, siteId, days)))
     .bind(
       siteId,
       days.from_day,

@@ -5,13 +5,17 @@
  * paid in the period, and when, is the MRR history's to say. One row per institution, its users
  * as one JSON text (D1 hands one long text over faster than a row per user).
  *
- * The rows are read through rollup_connection_days_grouped (migrations/0022), in (institution,
- * tier, uid) order: SQLite sums each (institution, tier, user) as it walks, with no sort of the
- * period's rows, and only those sums are regrouped across tiers (about half the time at 90 days).
+ * When `ordered` (read-order.ts; else by day range), the rows are read through
+ * rollup_connection_days_grouped (migrations/0022), in (institution, tier, uid) order: SQLite
+ * sums each (institution, tier, user) as it walks, with no sort of the period's rows, and only
+ * those sums are regrouped across tiers (about half the time at 90 days).
  */
+import { readOrder, through } from './read-order'
 import type { UserConnections } from '../../analysis/revenue/recommendations'
 
-export const PAYING_CONNECTIONS_SQL = `SELECT institution, json_group_array(json_array(uid, attempts,
+export const payingConnectionsSql = (
+  ordered: boolean,
+) => `SELECT institution, json_group_array(json_array(uid, attempts,
   completed, failures, first_failure_day, last_failure_day)) AS users
 FROM (
   SELECT institution, uid, sum(attempts) AS attempts, sum(completed) AS completed,
@@ -22,7 +26,7 @@ FROM (
       sum(failed + abandoned) AS failures,
       min(CASE WHEN failed + abandoned > 0 THEN day END) AS first_failure_day,
       max(CASE WHEN failed + abandoned > 0 THEN day END) AS last_failure_day
-    FROM rollup_connection_days INDEXED BY rollup_connection_days_grouped
+    FROM rollup_connection_days ${through('rollup_connection_days_grouped', ordered)}
     WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND uid <> '' AND uid IN (
       SELECT uid FROM rollup_revenue_days WHERE site_id = ?1 AND day <= ?3 AND paying = 1
     )
@@ -40,7 +44,9 @@ export async function payingUserConnections(
   days: { from: string; to: string },
 ): Promise<UserConnections[]> {
   const { results } = await db
-    .prepare(PAYING_CONNECTIONS_SQL)
+    .prepare(
+      payingConnectionsSql(await readOrder(db, siteId, { from_day: days.from, to_day: days.to })),
+    )
     .bind(siteId, days.from, days.to)
     .all<{ institution: string; users: string }>()
   return results.flatMap((r) =>

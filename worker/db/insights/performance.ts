@@ -6,6 +6,9 @@
  */
 import type { DayRange } from '../../analysis/rollup-days'
 import type { SiteConfig } from '../../schemas'
+import { readOrder, through } from './read-order'
+
+export { FIRST_DAY_SQL, readsInOrder } from './read-order'
 
 export type PerfFilters = { tier?: string; device?: string; feature?: string; institution?: string }
 
@@ -58,28 +61,6 @@ export type SegmentRow = {
 export const PERF_TOTALS_SQL = `SELECT ${KEY}, ${COUNTS}
 FROM rollup_perf_days WHERE ${WHERE}
 GROUP BY ${KEY} LIMIT 5000`
-
-/** The site's first day with a user-day row (a seek on the primary key). */
-export const FIRST_DAY_SQL = `SELECT min(day) AS day FROM rollup_user_days WHERE site_id = ?1`
-
-/**
- * How a period's per-key groupings read their rollups: through indexes in the grouping's order
- * (migrations/0020, 0022, rollup_feature_days_uid), walking the site's whole history without a
- * sort, or through the days' primary-key range, each row also sorted (several times a row's
- * read in D1). The indexes win from about an eighth of the site's days on: at 1 M events
- * (rows of 178 days, most in the last 90), 30 days read 2–6× faster through them, 7 days 1.3×
- * faster by day range. INDEXED BY and NOT INDEXED pin either plan, as SQLite without
- * statistics prefers the day range.
- */
-export function readsInOrder(days: DayRange, firstDay: string | null): boolean {
-  if (!firstDay) return false
-  const span = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000 + 1
-  return 8 * span(days.from_day, days.to_day) >= span(firstDay, days.to_day)
-}
-
-/** `INDEXED BY index` or `NOT INDEXED` (the primary key's day range), per readsInOrder. */
-const through = (index: string, ordered: boolean) =>
-  ordered ? `INDEXED BY ${index}` : 'NOT INDEXED'
 
 /** The period's value buckets per key, summed from rollup_perf_buckets (migrations/0020). */
 export const histSql = (ordered: boolean) => `SELECT ${KEY}, bucket, sum(value_n) AS n,
@@ -241,8 +222,7 @@ export async function performanceRows(
       .bind(...params)
       .all<T>()
       .then((r) => r.results)
-  const first = await db.prepare(FIRST_DAY_SQL).bind(q.siteId).first<{ day: string | null }>()
-  const ordered = readsInOrder(q.days, first?.day ?? null)
+  const ordered = await readOrder(db, q.siteId, q.days)
   const [totals, hist, reasons, seriesRows, seriesHist, connected, segments] = await Promise.all([
     all<TotalsRow>(PERF_TOTALS_SQL, ...args),
     all<HistRow>(histSql(ordered), ...args),
