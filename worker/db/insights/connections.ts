@@ -40,9 +40,11 @@ export async function connections(
   siteId: string,
   days: DayRange,
   f: Filters,
+  /** readsInOrder, when the caller knows it; else read from the site's first day */
+  ordered?: boolean,
 ): Promise<ConnectionRow[]> {
   const { results } = await db
-    .prepare(connectionsSql(await readOrder(db, siteId, days)))
+    .prepare(connectionsSql(ordered ?? (await readOrder(db, siteId, days))))
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null)
     .all<ConnectionRow>()
   return results

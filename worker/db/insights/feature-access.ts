@@ -54,9 +54,11 @@ export async function featureAccess(
   siteId: string,
   days: DayRange,
   f: Filters,
+  /** readsInOrder, when the caller knows it; else read from the site's first day */
+  ordered?: boolean,
 ): Promise<FeatureAccess> {
   const { results } = await db
-    .prepare(featureAccessSql(await readOrder(db, siteId, days)))
+    .prepare(featureAccessSql(ordered ?? (await readOrder(db, siteId, days))))
     .bind(siteId, days.from_day, days.to_day, f.tier ?? null, f.device ?? null, f.feature ?? null)
     .all<Row>()
   const out: FeatureAccess = { access: [], dropReasons: [] }

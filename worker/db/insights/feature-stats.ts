@@ -209,9 +209,11 @@ export async function featureStats(
   f: Filters,
   retentionCutoffDay: string,
   tiers: { name: string; monthly_price: number }[],
+  /** readsInOrder, when the caller knows it; else read from the site's first day */
+  ordered?: boolean,
 ): Promise<FeatureStats> {
   const { results } = await db
-    .prepare(featureStatsSql(await readOrder(db, siteId, days)))
+    .prepare(featureStatsSql(ordered ?? (await readOrder(db, siteId, days))))
     .bind(
       siteId,
       days.from_day,

@@ -13,7 +13,7 @@ import type { AppEnv } from '../../env'
 import { parse } from '../../lib/errors'
 import { requireRole } from '../../middleware/auth'
 import { validQuery } from '../../middleware/valid'
-import { loadOpportunities, type InsightRequest } from './load'
+import { loadOpportunities, readsOrdered, type InsightRequest } from './load'
 import { overviewMrr } from './overview-mrr'
 import {
   insightRequest,
@@ -49,7 +49,7 @@ export async function prepareOverview(db: D1Database, siteId: string, now: numbe
 
 async function overview(r: InsightRequest) {
   const [act, found, mrr] = await Promise.all([
-    activity(r.db, r.siteId, rollupDays(r.range), r.filters),
+    readsOrdered(r).then((o) => activity(r.db, r.siteId, rollupDays(r.range), r.filters, o)),
     loadOpportunities(r),
     overviewMrr(r),
   ])

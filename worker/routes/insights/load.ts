@@ -15,6 +15,7 @@ import { connections } from '../../db/insights/connections'
 import { featureAccess } from '../../db/insights/feature-access'
 import { featureReasons } from '../../db/insights/feature-reasons'
 import { featureStats } from '../../db/insights/feature-stats'
+import { readOrder } from '../../db/insights/read-order'
 import { stageReach } from '../../db/insights/stage-reach'
 import { workflowRuns } from '../../db/insights/workflow-runs'
 import type { SiteConfig } from '../../schemas'
@@ -28,6 +29,15 @@ export type InsightRequest = {
   range: Range
   filters: Filters
   now: number
+}
+
+const orders = new WeakMap<InsightRequest, Promise<boolean>>()
+
+/** How this request's groupings read their rollups (read-order.ts): the first-day seek once. */
+export function readsOrdered(r: InsightRequest): Promise<boolean> {
+  let ordered = orders.get(r)
+  if (!ordered) orders.set(r, (ordered = readOrder(r.db, r.siteId, rollupDays(r.range))))
+  return ordered
 }
 
 /** Runs are read this far around the period: the longest conversion window, at most 7 days. */
@@ -60,7 +70,8 @@ export function valueWeights(config: SiteConfig): ValueWeights {
 export async function loadFeatureValue(r: InsightRequest) {
   const days = rollupDays(r.range)
   const cutoff = daysBefore(days.to_day, 7)
-  const stats = await featureStats(r.db, r.siteId, days, r.filters, cutoff, r.config.tiers)
+  const ordered = await readsOrdered(r)
+  const stats = await featureStats(r.db, r.siteId, days, r.filters, cutoff, r.config.tiers, ordered)
   const weights = valueWeights(r.config)
   const order = r.config.tiers.map((t) => t.name)
   const tiers = featureValueByTier(stats.usage, stats.users, stats.tiers, weights, order)
@@ -81,7 +92,9 @@ export async function loadDropoffs(r: InsightRequest, value?: ReturnType<typeof 
     loadWorkflows(r),
     value
       ? value.then(({ stats }) => stats)
-      : featureAccess(r.db, r.siteId, rollupDays(r.range), r.filters),
+      : readsOrdered(r).then((o) =>
+          featureAccess(r.db, r.siteId, rollupDays(r.range), r.filters, o),
+        ),
   ])
   const prices = pricesOf(r.config)
   return { ...dropoffReport(workflows, access, dropReasons, prices), workflows, truncated }
@@ -94,7 +107,7 @@ export async function loadOpportunities(r: InsightRequest) {
   const [dropoffs, { tiers, stats }, conns, stages, reasons] = await Promise.all([
     loadDropoffs(r, value),
     value,
-    connections(r.db, r.siteId, days, r.filters),
+    readsOrdered(r).then((o) => connections(r.db, r.siteId, days, r.filters, o)),
     stageReach(r.db, r.siteId, r.range, r.filters),
     featureReasons(r.db, r.siteId, days, r.filters),
   ])
