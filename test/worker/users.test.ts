@@ -340,7 +340,8 @@ describe('GET /v1/sites/:site/users/:uid/export', () => {
     for (const [table, rows] of Object.entries(doc.tables)) {
       // No sign-in links in this dataset (test/worker/insights/aliases.test.ts has them), and no
       // churn score until a model has run.
-      if (table != 'user_aliases' && table != 'churn_scores') expect(rows.length, table).toBeGreaterThan(0)
+      if (table != 'user_aliases' && table != 'churn_scores')
+        expect(rows.length, table).toBeGreaterThan(0)
       for (const row of rows) {
         expect(row.uid, table).toBe(GONE)
         expect(row, table).not.toHaveProperty('site_id')
