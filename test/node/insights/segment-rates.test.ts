@@ -10,6 +10,7 @@ import {
   stepSegments,
   SEGMENT_DIMENSIONS,
 } from '../../../worker/analysis/opportunities/step-losses'
+import { seeded } from '../../../worker/analysis/predict/random'
 import type { Run } from '../../../worker/analysis/workflow-runs'
 import { classifyRuns, type WorkflowDef } from '../../../worker/analysis/workflows'
 import { NOW, STEPS, T0, runRow } from './runs'
@@ -23,18 +24,8 @@ const DEF: WorkflowDef = {
   conversion_window_s: 1800,
 }
 
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function generatedRuns(seed: number, n: number): Run[] {
-  const rnd = random(seed)
+  const rnd = seeded(seed)
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]
   const rows = Array.from({ length: n }, (_, i) => {
     const events: [number, string, string?, string?][] = [[0, 'start', 'started']]

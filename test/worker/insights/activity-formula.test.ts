@@ -7,6 +7,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { seeded } from '../../../worker/analysis/predict/random'
 import { activity } from '../../../worker/db/insights/activity'
 import { BASE, DAY, seed, siteWith, type Ev } from './seed'
 
@@ -36,23 +37,12 @@ type Row = {
 const TIERS = ['free', 'plus', 'premium']
 const DEVICES = ['desktop', 'mobile', 'tablet'] as const
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * 50 users over 20 days, on several devices and tiers a day (several rollup rows for one user
  * and day), some without a uid, some with only a revenue event, odd amounts of revenue.
  */
 function events(): Ev[] {
-  const r = random(29)
+  const r = seeded(29)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]
   const out: Ev[] = []
   for (let u = 0; u < 50; u++) {

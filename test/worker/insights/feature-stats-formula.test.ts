@@ -6,6 +6,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { seeded } from '../../../worker/analysis/predict/random'
 import { featureAccessSql } from '../../../worker/db/insights/feature-access'
 import { droppedReasonsSql, featureStatsSql } from '../../../worker/db/insights/feature-stats'
 import { BASE, DAY, seed, siteWith, type Ev } from './seed'
@@ -89,20 +90,9 @@ const DEVICES = ['desktop', 'mobile', 'tablet'] as const
 const STATUSES = ['completed', 'completed', 'started', 'failed', 'abandoned', undefined] as const
 const REASONS = ['timeout', 'sync_failed', undefined]
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** 40 users over 20 days, some moving up or down a tier, some without a uid or a known tier. */
 function events(): Ev[] {
-  const r = random(13)
+  const r = seeded(13)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]
   const out: Ev[] = []
   for (let u = 0; u < 40; u++) {
