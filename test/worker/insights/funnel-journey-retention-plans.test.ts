@@ -39,8 +39,8 @@ const ALLOWED_READS = [
   /^SEARCH \w+ USING (COVERING )?INDEX events_site_uid_ts \(site_id=\? AND uid=\?/,
   // the journeys' partial indexes of stage and conversion events (migrations/0021)
   /^SEARCH \w+ USING COVERING INDEX (events_stage_trail|events_conversion_first) \(site_id=\? AND type=\? AND ts[<>]/,
-  // a user's days: rollup_user_days_activity (0020) has rollup_user_days_uid as its prefix
-  /^SEARCH \w+ USING (COVERING )?INDEX (rollup_user_days_uid|rollup_user_days_activity|rollup_feature_days_uid) \(site_id=\? AND /,
+  // a user's days (rollup_user_days_activity, 0020) and a feature's users
+  /^SEARCH \w+ USING (COVERING )?INDEX (rollup_user_days_activity|rollup_feature_days_uid) \(site_id=\? AND /,
   /^SEARCH \w+ USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day[<>]/,
   /^SEARCH user_first_seen USING PRIMARY KEY \(site_id=\? AND uid=\?\)/, // one user's row
   // an event's anonymous id resolved to the uid it was linked to (db/aliases.ts)

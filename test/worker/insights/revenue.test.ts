@@ -260,13 +260,13 @@ describe('revenue query plans', () => {
       'feature use after signing up',
       AFTER_SIGNUP_USE_SQL,
       ['s', '2026-01-01', '2026-02-01'],
-      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_uid \(site_id=\? AND uid=\? AND day>\? AND day<\?\)[\s\S]*SEARCH f USING COVERING INDEX rollup_feature_days_user \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
+      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_activity \(site_id=\? AND uid=\? AND day>\? AND day<\?\)[\s\S]*SEARCH f USING COVERING INDEX rollup_feature_days_user \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
     ],
     [
       'first seen',
       FIRST_SEEN_SQL,
       ['s', '2026-01-01', '2026-02-01'],
-      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_uid \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
+      /SEARCH s USING (COVERING )?INDEX user_first_seen_day \(site_id=\? AND first_day>\? AND first_day<\?\)[\s\S]*SEARCH d USING (COVERING )?INDEX rollup_user_days_activity \(site_id=\? AND uid=\? AND day>\? AND day<\?\)/,
     ],
     [
       'window uses',

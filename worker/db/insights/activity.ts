@@ -23,7 +23,7 @@ GROUP BY day`
 /**
  * The days of the period, then the period's active users (distinct users cannot be summed over
  * days; the other totals are the days' sums). Without a tier or device filter they are counted
- * from the (site_id, uid, day, events) index, one streamed group per user, where a distinct
+ * from the (site_id, uid, day, events, …) index, one streamed group per user, where a distinct
  * count over the day-first primary key would sort the period's rows again — when `ordered`
  * (read-order.ts): a short period of a long history sorts its days' rows instead.
  */
@@ -31,7 +31,7 @@ export const activitySql = (ordered: boolean) => `${DAYS}
 UNION ALL
 SELECT NULL, count(*), NULL, NULL, NULL
 FROM (
-  SELECT uid FROM rollup_user_days ${through('rollup_user_days_uid', ordered)}
+  SELECT uid FROM rollup_user_days ${through('rollup_user_days_activity', ordered)}
   WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND events > 0 AND uid <> ''
   GROUP BY uid
 )

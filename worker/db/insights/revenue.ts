@@ -76,7 +76,7 @@ GROUP BY feature`
  * they had an account: a visit before signing up carries none (analysis/revenue/at-risk.ts).
  */
 const TIER_DAY = `(
-    SELECT min(d.day) FROM rollup_user_days d INDEXED BY rollup_user_days_uid
+    SELECT min(d.day) FROM rollup_user_days d INDEXED BY rollup_user_days_activity
     WHERE d.site_id = ?1 AND d.uid = s.uid AND d.day >= s.first_day AND d.day <= ?3
       AND d.events > 0 AND d.tier <> 'unknown'
   )`

@@ -1,7 +1,7 @@
 /**
  * One user's side of `GET /v1/sites/:site/users/:uid/insights`: whether the site knows them,
  * the features they ever used, and their recent days — each a seek on a (site_id, uid, …)
- * index of a rollup (rollup_user_days_uid, rollup_feature_days_user).
+ * index of a rollup (rollup_user_days_activity, rollup_feature_days_user).
  */
 
 export type RecentDay = {
@@ -15,7 +15,7 @@ export type RecentDay = {
 /** By user first: on the day-first primary key the planner would read every user's days. */
 export const RECENT_SQL = `SELECT day, sum(events) AS events, sum(sessions) AS sessions,
   sum(features) AS features, sum(revenue) AS revenue
-FROM rollup_user_days INDEXED BY rollup_user_days_uid
+FROM rollup_user_days INDEXED BY rollup_user_days_activity
 WHERE site_id = ?1 AND uid = ?2 AND day >= ?3
 GROUP BY day
 ORDER BY day DESC`
@@ -24,7 +24,7 @@ export const USED_SQL = `SELECT DISTINCT feature FROM rollup_feature_days INDEXE
 WHERE site_id = ?1 AND uid = ?2 AND uses + starts > 0`
 
 export const KNOWN_SQL = `SELECT EXISTS (SELECT 1 FROM user_first_seen WHERE site_id = ?1 AND uid = ?2)
-  OR EXISTS (SELECT 1 FROM rollup_user_days INDEXED BY rollup_user_days_uid
+  OR EXISTS (SELECT 1 FROM rollup_user_days INDEXED BY rollup_user_days_activity
     WHERE site_id = ?1 AND uid = ?2) AS known`
 
 export async function userActivity(db: D1Database, siteId: string, uid: string, fromDay: string) {
