@@ -111,33 +111,25 @@ export function dropStep(events: StepEvent[], steps: string[]): string {
   return steps[0]
 }
 
-/**
- * Steps a run reached: those it has an event at, and the step after one it `completed` (a
- * step event may report how the step ended, so completing a step means entering the next).
- */
-export function reachedSteps(run: Pick<Run, 'events'>, steps: string[]): Set<string> {
-  const reached = new Set<string>()
-  for (const e of run.events) {
-    const at = steps.indexOf(e.step)
-    if (at < 0) continue
-    reached.add(e.step)
-    if (e.status === 'completed' && at + 1 < steps.length) reached.add(steps[at + 1])
-  }
-  return reached
-}
-
 /** What `reachedFlags` computed for a run, with the steps it was computed for. */
 const reachedCache = new WeakMap<object, { steps: string[]; reached: boolean[] }>()
 
 /**
- * `reachedSteps` as one flag per entry of `steps`, computed once per run and steps list: the
- * drop-off analyses count every run in the workflow and again in each of its segments.
+ * Steps a run reached, one flag per entry of `steps`: those it has an event at, and the step
+ * after one it `completed` (a step event may report how the step ended, so completing a step
+ * means entering the next). Computed once per run and steps list: the drop-off analyses count
+ * every run in the workflow and again in each of its segments.
  */
 export function reachedFlags(run: Pick<Run, 'events'>, steps: string[]): boolean[] {
   const hit = reachedCache.get(run)
   if (hit && hit.steps === steps) return hit.reached
-  const seen = reachedSteps(run, steps)
-  const reached = steps.map((s) => seen.has(s))
+  const reached = new Array<boolean>(steps.length).fill(false)
+  for (const e of run.events) {
+    const at = steps.indexOf(e.step)
+    if (at < 0) continue
+    reached[at] = true
+    if (e.status === 'completed' && at + 1 < steps.length) reached[at + 1] = true
+  }
   reachedCache.set(run, { steps, reached })
   return reached
 }
