@@ -50,7 +50,7 @@ const ALLOWED_READS = [
   /^SCAN (j|json_each) VIRTUAL TABLE/,
   /^SCAN (patterns|members|cohort_users)\b/,
   // the journey queries' subqueries and their window sorts, each bounded by its LIMIT
-  /^SCAN (period_stages|stage_events|user_names|pairs|\(subquery-\d+\))$/,
+  /^SCAN (period_stages|stage_events|user_names|numbered|pairs|\(subquery-\d+\))$/,
 ]
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {

@@ -303,3 +303,48 @@ describe("one user's share of the journey reads", () => {
     })
   })
 })
+
+describe('conversion pairs past the bound', () => {
+  let site: string
+  const END = D0 + 30 * DAY
+  beforeAll(async () => {
+    site = (await readableSite()).site.id
+    // Name order (a, b, z) differs from user order (u1, u2, u3): u1 holds the latest name.
+    await store(site, [
+      { type: 'conversion', name: 'z', uid: 'u1', ts: D0 + DAY },
+      { type: 'conversion', name: 'b', uid: 'u1', ts: D0 + 2 * DAY },
+      { type: 'conversion', name: 'a', uid: 'u2', ts: D0 + 3 * DAY },
+      { type: 'conversion', name: 'z', uid: 'u2', ts: D0 + 4 * DAY },
+      { type: 'conversion', name: 'a', uid: 'u3', ts: D0 + 5 * DAY },
+    ])
+  })
+  const pairs = async (max: number) => {
+    const read = await firstConversions(env.DB, site, D0, END, max)
+    return {
+      pairs: read.rows.map((r) => `${r.uid}:${r.name}:${r.first_ts}`).sort(),
+      truncated: read.truncated,
+    }
+  }
+
+  it('keeps the first pairs by user, then name, whatever the names sort as', async () => {
+    expect(await pairs(3)).toEqual({
+      pairs: [`u1:b:${D0 + 2 * DAY}`, `u1:z:${D0 + DAY}`, `u2:a:${D0 + 3 * DAY}`].sort(),
+      truncated: true,
+    })
+    expect(await pairs(1)).toEqual({ pairs: [`u1:b:${D0 + 2 * DAY}`], truncated: true })
+  })
+
+  it('keeps every pair within the bound', async () => {
+    const all = await pairs(5)
+    expect(all.truncated).toBe(false)
+    expect(all.pairs).toEqual(
+      [
+        `u1:b:${D0 + 2 * DAY}`,
+        `u1:z:${D0 + DAY}`,
+        `u2:a:${D0 + 3 * DAY}`,
+        `u2:z:${D0 + 4 * DAY}`,
+        `u3:a:${D0 + 5 * DAY}`,
+      ].sort(),
+    )
+  })
+})

@@ -163,7 +163,8 @@ function byCodePoint(a: string, b: string): number {
  * Per user: their first conversion of each name in the period, as JSON `{name: ts}`, and
  * their earliest stored event of any type — one index seek per user, not per (name, user).
  * The first ?4 (user, name) pairs in that order are read, and one more to tell there are more
- * (`seq`); of a user's pairs, the first ?5 by time are `kept`.
+ * (`seq`, numbered over the pairs read, in that order); of a user's pairs, the first ?5 by time are
+ * `kept`.
  */
 export const FIRST_CONVERSIONS = `SELECT uid, count(*) AS read, count(*) FILTER (WHERE seq <= ?4) AS names,
   json_group_object(name, first_ts) FILTER (WHERE kept) AS firsts,
@@ -172,15 +173,17 @@ FROM (
   SELECT *, seq <= ?4
     AND row_number() OVER (PARTITION BY uid ORDER BY first_ts, name) <= ?5 AS kept
   FROM (
-    SELECT ${resolvedUid('events')} AS uid, name, min(ts) AS first_ts,
-      row_number() OVER (ORDER BY 1, name) AS seq
-    FROM events INDEXED BY events_conversion_first
-    WHERE site_id = ?1 AND type = 'conversion' AND ts >= ?2 AND ts < ?3
-      AND uid IS NOT NULL AND name IS NOT NULL
-    GROUP BY uid, name
-    ORDER BY uid, name
-    LIMIT ?4 + 1
-  ) AS user_names
+    SELECT *, row_number() OVER (ORDER BY uid, name) AS seq
+    FROM (
+      SELECT ${resolvedUid('events')} AS uid, name, min(ts) AS first_ts
+      FROM events INDEXED BY events_conversion_first
+      WHERE site_id = ?1 AND type = 'conversion' AND ts >= ?2 AND ts < ?3
+        AND uid IS NOT NULL AND name IS NOT NULL
+      GROUP BY uid, name
+      ORDER BY uid, name
+      LIMIT ?4 + 1
+    ) AS user_names
+  ) AS numbered
 ) AS pairs
 GROUP BY uid`
 
