@@ -145,7 +145,11 @@ describe('period and filters', () => {
     const today = new Date().toISOString().slice(0, 10)
     const from = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)
     await d.page.getByLabel('Period', { exact: true }).selectOption('custom')
+    // Each change loads the view again: a date typed while it re-renders could be replaced by the
+    // range it started from (seen once in CI on a loaded machine).
+    await settle(d.page)
     await d.page.getByLabel('From', { exact: true }).fill(from)
+    await settle(d.page)
     await d.page.getByLabel('To', { exact: true }).fill(today)
     await settle(d.page)
     expect(d.page.url()).toBe(`${d.worker.url}/?from=${from}&to=${today}`)
