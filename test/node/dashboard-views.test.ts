@@ -139,8 +139,10 @@ describe('dashboard views', () => {
       for (const r of s.reasons)
         expect(bars[i]).toContain(`${r.reason} ${formatPercent(r.share, 0)}`)
     })
-    const verify = a.workflow.steps.find((s) => s.step === 'verify')!
-    expect(verify.reasons[0].reason).toBe('mfa_timeout')
+    // The loop above is not vacuous: verify has reasons. Which reason leads is the demo's
+    // story, tested on a large sample in demo-data.test.ts; 120 users over 6 days are too few
+    // to fix it (CI saw invalid_code lead mfa_timeout).
+    expect(a.workflow.steps.find((s) => s.step === 'verify')!.reasons.length).toBeGreaterThan(0)
     const paths = await tableRows(d.page, 'Common paths')
     expect(paths.map((r) => r[0])).toEqual(a.workflow.common_paths.map((p) => p.path.join(' › ')))
     const tiers = await tableRows(d.page, 'By tier')
